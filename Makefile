@@ -1,0 +1,44 @@
+# Two commands do all set-up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+
+.PHONY: install system-packages run test lint bench-calendar screenshots
+
+# uv itself is pinned and kept in its own small venv, so the project venv holds exactly the lock file.
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
+
+install: $(UV) system-packages
+	$(UV) sync --frozen --quiet
+
+# Debian packages drawn on at run time: CJK fonts and pango for PDF notices, chromium for browser tests.
+system-packages:
+	@scripts/system-packages
+
+run: install
+	$(VENV)/bin/yiwang migrate --noinput
+	$(VENV)/bin/yiwang load_demo
+	$(VENV)/bin/yiwang collectstatic --noinput --verbosity 0
+	@echo "一网通办 serving on http://$(HOST):$(PORT)/ (admin: /admin/, API: /api/v1/docs)"
+	$(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) --workers $(WORKERS) --blocking-threads 1 --log-level warning yiwang.wsgi:application
+
+test: install
+	$(VENV)/bin/pytest
+
+lint: install
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests
+
+bench-calendar: install
+	$(VENV)/bin/python bench/calendar
+
+# PNGs of the portal, the workbenches and the kiosk under var/screenshots/ (demo data, Debian's chromium).
+screenshots: install
+	$(VENV)/bin/python scripts/screenshots

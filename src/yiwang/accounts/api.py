@@ -1,0 +1,70 @@
+"""Accounts API: token issue and revocation, the caller's profile."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from yiwang.accounts.auth import api_auth
+from yiwang.accounts.models import User
+from yiwang.accounts.services import api_token_issue, api_token_revoke
+from yiwang.core.masking import mask_id_number
+
+router = Router(tags=["认证"])
+
+
+class TokenIn(Schema):
+    username: str = Field(..., min_length=1, max_length=150)
+    password: str = Field(..., min_length=1, max_length=128)
+
+
+class UserOut(Schema):
+    username: str
+    name: str
+    kind: str
+    id_number: str | None
+    uscc: str | None
+    department: str | None
+    service_point: str | None
+    roles: list[str]
+
+
+class TokenOut(Schema):
+    token: str
+    expires_at: datetime
+    user: UserOut
+
+
+def user_out(user: User) -> dict[str, object]:
+    return {
+        "username": user.username,
+        "name": user.name,
+        "kind": user.kind,
+        "id_number": mask_id_number(user.id_number) if user.id_number else None,
+        "uscc": user.uscc,
+        "department": user.department.code if user.department_id else None,
+        "service_point": user.service_point.code if user.service_point_id else None,
+        "roles": list(user.roles),
+    }
+
+
+@router.post("/auth/token", response=TokenOut, summary="以用户名和密码换取访问令牌")
+def issue_token(request: HttpRequest, payload: TokenIn) -> dict[str, object]:
+    token, record = api_token_issue(request=request, username=payload.username, password=payload.password)
+    return {"token": token, "expires_at": record.expires_at, "user": user_out(record.user)}
+
+
+@router.post("/auth/revoke", response={204: None}, auth=api_auth, summary="吊销当前令牌")
+def revoke_token(request: HttpRequest) -> Status[None]:
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        api_token_revoke(token=header[7:].strip())
+    return Status(204, None)
+
+
+@router.get("/me", response=UserOut, auth=api_auth, summary="当前用户")
+def me(request: HttpRequest) -> dict[str, object]:
+    return user_out(request.auth if isinstance(request.auth, User) else request.user)

@@ -1,0 +1,77 @@
+"""Account writes: API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_in
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.utils import timezone
+
+from yiwang.accounts.models import ApiToken, User
+from yiwang.core.errors import DomainError
+
+
+class AuthenticationFailed(DomainError):
+    status = 401
+
+
+class LockedOut(DomainError):
+    status = 429
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def api_token_issue(*, request: HttpRequest | None, username: str, password: str) -> tuple[str, ApiToken]:
+    """签发令牌: check the password, return the clear token once (only its digest is kept)."""
+    try:
+        user = authenticate(request, username=username, password=password)
+    except PermissionDenied as exc:  # django-axes: too many failures for this account
+        raise LockedOut(
+            "account_locked",
+            f"登录失败次数过多，账号已暂时锁定，请 {settings.AXES_COOLOFF_TIME.seconds // 60} 分钟后再试",
+        ) from exc
+    if user is None or not user.is_active:
+        raise AuthenticationFailed("invalid_credentials", "用户名或密码错误")
+    # A token is a login: last_login is kept and the lockout's failure count is reset, as for a page login.
+    user_logged_in.send(sender=user.__class__, request=request, user=user)
+    token = secrets.token_urlsafe(32)
+    lifetime = timedelta(seconds=settings.YIWANG_API_TOKEN_SECONDS)
+    record = ApiToken.objects.create(
+        user=user, digest=token_digest(token), expires_at=timezone.now() + lifetime
+    )
+    return token, record
+
+
+def api_token_user(token: str, *, now: datetime | None = None) -> User | None:
+    """The active user a token belongs to, or None when it is unknown, expired or revoked.
+
+    Runs on every API request, so it is one narrow query for the user alone (digests are unique);
+    the user's department and service point load on first use, which only staff paths need.
+    """
+    user = next(
+        iter(
+            User.objects.filter(
+                api_tokens__digest=token_digest(token),
+                api_tokens__revoked_at__isnull=True,
+                api_tokens__expires_at__gt=now or timezone.now(),
+            )[:1]
+        ),
+        None,
+    )
+    if user is None or not user.is_active:
+        return None
+    return user
+
+
+def api_token_revoke(*, token: str) -> None:
+    ApiToken.objects.filter(digest=token_digest(token), revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )

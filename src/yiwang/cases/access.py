@@ -1,0 +1,108 @@
+"""Who may see and act on which applications and cases — one policy for pages, API and admin.
+
+Applicants see their own applications; staff see their department's cases; window clerks also see
+what was submitted or accepted at their service point; supervisors see everything, read-only.
+An object the caller may not see is reported as not found (404), never as forbidden.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from yiwang.accounts.models import User, UserKind
+from yiwang.cases.models import ONLINE_CHANNELS, Application, Case
+from yiwang.cases.states import Action, CaseStatus
+from yiwang.catalog.codes import StaffRole
+
+# Online cases a window clerk may take in; once accepted they belong to the clerk's service point.
+ONLINE_INTAKE = (CaseStatus.SUBMITTED, CaseStatus.PRE_REVIEW)
+
+APPLICANT_ACTIONS = frozenset({Action.SUPPLEMENT, Action.WITHDRAW})
+INTAKE_ACTIONS = frozenset({Action.ACCEPT, Action.REFUSE, Action.REQUEST_SUPPLEMENT})
+OFFICER_ACTIONS = (
+    frozenset(
+        {
+            Action.START_REVIEW,
+            Action.SUSPEND,
+            Action.RESUME,
+            Action.APPROVE,
+            Action.DENY,
+            Action.COMPLETE,
+        }
+    )
+    | INTAKE_ACTIONS
+)
+HEAD_ACTIONS = OFFICER_ACTIONS | {Action.EXTEND}
+
+
+def is_applicant(user: User) -> bool:
+    return user.kind in (UserKind.PERSON, UserKind.LEGAL)
+
+
+def visible_applications(user: User) -> QuerySet[Application]:
+    applications = Application.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return applications.none()
+    if is_applicant(user):
+        return applications.filter(applicant_user=user)
+    if user.has_role(StaffRole.SUPERVISOR):
+        return applications
+    condition = Q(cases__department_id=user.department_id)
+    if user.has_role(StaffRole.WINDOW_CLERK) and user.service_point_id:
+        condition |= Q(service_point_id=user.service_point_id) | Q(
+            channel__in=ONLINE_CHANNELS, cases__status__in=ONLINE_INTAKE
+        )
+    return applications.filter(pk__in=Application.objects.filter(condition).values("pk"))
+
+
+def visible_cases(user: User) -> QuerySet[Case]:
+    cases = Case.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return cases.none()
+    if is_applicant(user):
+        return cases.filter(application__applicant_user=user)
+    if user.has_role(StaffRole.SUPERVISOR):
+        return cases
+    condition = Q(department_id=user.department_id)
+    if user.has_role(StaffRole.WINDOW_CLERK) and user.service_point_id:
+        condition |= (
+            Q(service_point_id=user.service_point_id)
+            | Q(application__service_point_id=user.service_point_id)
+            # 网上申请、综合窗口受理: online applications wait in the comprehensive window's intake queue.
+            | Q(application__channel__in=ONLINE_CHANNELS, status__in=ONLINE_INTAKE)
+        )
+    return cases.filter(condition)
+
+
+def case_actions_for(user: User, case: Case) -> frozenset[str]:
+    """The actions this user's role permits on this case (the state machine decides the rest)."""
+    if is_applicant(user):
+        return APPLICANT_ACTIONS if case.application.applicant_user_id == user.pk else frozenset()
+    allowed: set[str] = set()
+    if user.has_role(StaffRole.WINDOW_CLERK):
+        # 一窗受理: the comprehensive window takes in any department's items.
+        allowed |= INTAKE_ACTIONS
+        if case.application.service_point_id and case.application.service_point_id == user.service_point_id:
+            allowed |= APPLICANT_ACTIONS  # the applicant stands at the window; the clerk acts for them
+    if case.department_id == user.department_id:
+        if user.has_role(StaffRole.DEPARTMENT_HEAD):
+            allowed |= HEAD_ACTIONS
+        elif user.has_role(StaffRole.OFFICER):
+            allowed |= OFFICER_ACTIONS
+    return frozenset(allowed)
+
+
+def role_for(user: User, action: str) -> str:
+    """The role recorded on an event: what capacity the user acted in."""
+    if is_applicant(user):
+        return "applicant"
+    if action in INTAKE_ACTIONS and user.has_role(StaffRole.WINDOW_CLERK):
+        return StaffRole.WINDOW_CLERK
+    if action == Action.EXTEND and user.has_role(StaffRole.DEPARTMENT_HEAD):
+        return StaffRole.DEPARTMENT_HEAD
+    if action in APPLICANT_ACTIONS and user.has_role(StaffRole.WINDOW_CLERK):
+        return StaffRole.WINDOW_CLERK
+    for role in (StaffRole.OFFICER, StaffRole.DEPARTMENT_HEAD, StaffRole.WINDOW_CLERK):
+        if user.has_role(role):
+            return role
+    return "staff"

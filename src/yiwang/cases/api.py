@@ -1,0 +1,131 @@
+"""Applications and cases API (shared/API.md). Handlers parse, call one service, present."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+from urllib.parse import quote
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Header, Query, Router, Schema, Status
+from pydantic import Field
+
+from yiwang.accounts.auth import api_auth
+from yiwang.cases import presenters, selectors, services
+from yiwang.cases.schemas import ActionIn, ApplicationIn, ApplicationOut, ApplicationPage, CaseOut, CasePage
+from yiwang.cases.states import CaseStatus
+from yiwang.cases.submission import application_submit
+from yiwang.core.pagination import paginate
+
+router = Router(tags=["申办与办件"], auth=api_auth)
+
+
+@router.post("/applications", response={201: ApplicationOut}, summary="提交申请（单个事项或一件事）")
+def submit_application(
+    request: HttpRequest,
+    payload: ApplicationIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=100),
+) -> Status[dict[str, Any]]:
+    application, _created = application_submit(
+        actor=request.auth,
+        item=payload.item,
+        bundle=payload.bundle,
+        members=payload.members,
+        applicant=payload.applicant.model_dump(exclude_none=True) if payload.applicant else None,
+        form=payload.form,
+        materials=[m.model_dump(exclude_none=True) for m in payload.materials],
+        channel=payload.channel,
+        idempotency_key=idempotency_key,
+        sharing_consent=payload.sharing_consent,
+    )
+    return Status(201, presenters.application_detail(application, request.auth))
+
+
+class ApplicationFilters(Schema):
+    page: int = Field(1, ge=1, le=10_000)
+
+
+@router.get("/applications", response=ApplicationPage, summary="我的申办（工作人员：职责范围内的申办）")
+def list_applications(request: HttpRequest, filters: Query[ApplicationFilters]) -> dict[str, Any]:
+    page = paginate(request, selectors.application_list(request.auth), filters.page)
+    return {
+        "items": [presenters.application_detail(a, request.auth) for a in page.rows],
+        "count": page.count,
+        "next": page.next_url,
+    }
+
+
+@router.get("/applications/{number}", response=ApplicationOut, summary="申办详情：状态、办件、过程、文书")
+def get_application(request: HttpRequest, number: str) -> dict[str, Any]:
+    return presenters.application_detail(services.load_application(request.auth, number), request.auth)
+
+
+@router.post(
+    "/applications/{number}/actions",
+    response=ApplicationOut,
+    summary="申办整体动作：一件事整体受理、一次性补正告知、补正、撤回",
+)
+def act_on_application(request: HttpRequest, number: str, payload: ActionIn) -> dict[str, Any]:
+    application = services.application_act(
+        actor=request.auth, number=number, action=payload.action, body=_body(payload), channel=payload.channel
+    )
+    return presenters.application_detail(application, request.auth)
+
+
+@router.get(
+    "/applications/{number}/notices/{kind}.pdf",
+    url_name="application_notice",
+    summary="文书 PDF：acceptance 受理通知书 / refusal 不予受理通知书 / supplement 补正材料一次性告知书 / "
+    "completion 办结通知书",
+)
+def get_notice(
+    request: HttpRequest, number: str, kind: Literal["acceptance", "refusal", "supplement", "completion"]
+) -> HttpResponse:
+    from yiwang.cases.notices import notice_pdf
+
+    application = services.load_application(request.auth, number)
+    filename, content = notice_pdf(application, kind)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+class CaseFilters(Schema):
+    department: str = Field("", max_length=32)
+    status: Literal[tuple(["", *CaseStatus.values])] = ""  # type: ignore[valid-type]
+    warning: Literal["", "normal", "yellow", "red"] = ""
+    page: int = Field(1, ge=1, le=10_000)
+
+
+@router.get("/cases", response=CasePage, summary="办件列表（仅职责范围内；按承诺办结日期排序）")
+def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, Any]:
+    cases = selectors.case_list(
+        request.auth, department=filters.department, status=filters.status, warning=filters.warning
+    )
+    page = paginate(request, cases, filters.page)
+    return {
+        "items": [presenters.case_summary(c) for c in page.rows],
+        "count": page.count,
+        "next": page.next_url,
+    }
+
+
+@router.get("/cases/{number}", response=CaseOut, summary="办件详情：状态、期限、预警、过程")
+def get_case(request: HttpRequest, number: str) -> dict[str, Any]:
+    return presenters.case_detail(selectors.case_detail(request.auth, number), request.auth)
+
+
+@router.post(
+    "/cases/{number}/actions", response=CaseOut, summary="办件动作（状态不允许或已被他人处理时返回 409）"
+)
+def act_on_case(request: HttpRequest, number: str, payload: ActionIn) -> dict[str, Any]:
+    case = services.case_act(
+        actor=request.auth, number=number, action=payload.action, body=_body(payload), channel=payload.channel
+    )
+    return presenters.case_detail(case, request.auth)
+
+
+def _body(payload: ActionIn) -> dict[str, Any]:
+    body = payload.model_dump(exclude_none=True)
+    if "materials" in body:
+        body["materials"] = [{k: v for k, v in m.items() if v is not None} for m in body["materials"]]
+    return body

@@ -1,0 +1,41 @@
+"""Human-readable numbers without a global lock: region + date + a database sequence value.
+
+PostgreSQL hands out sequence values without blocking concurrent transactions; SQLite has a
+single writer anyway, so a counter row updated inside the (IMMEDIATE) write transaction is safe.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import F
+from django.utils import timezone
+
+from yiwang.cases.models import NumberSequence
+
+APPLICATION_SEQUENCE = "application"
+
+
+def postgres_sequence_name(name: str) -> str:
+    return f"yiwang_{name}_seq"
+
+
+def next_value(name: str) -> int:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(%s)", [postgres_sequence_name(name)])
+            return int(cursor.fetchone()[0])
+    if not NumberSequence.objects.filter(name=name).update(value=F("value") + 1):
+        NumberSequence.objects.create(name=name, value=1)
+    return NumberSequence.objects.values_list("value", flat=True).get(name=name)
+
+
+def application_number() -> str:
+    """申办编号 such as 330100-20261123-00000042."""
+    today = timezone.localdate()
+    return f"{settings.YIWANG_REGION_CODE}-{today:%Y%m%d}-{next_value(APPLICATION_SEQUENCE):08d}"
+
+
+def case_number(application_number: str, index: int) -> str:
+    """办件编号: the application's number and the member's position (…-01, …-02)."""
+    return f"{application_number}-{index:02d}"

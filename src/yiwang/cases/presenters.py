@@ -1,0 +1,283 @@
+"""Cases and applications as the plain dicts the API returns."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from yiwang.accounts.models import User
+from yiwang.cases import selectors
+from yiwang.cases.models import Application, Case, CaseEvent, Channel, SuspensionKind
+from yiwang.cases.notices_catalog import NOTICE_TITLES
+from yiwang.cases.states import Action, CaseStatus
+from yiwang.catalog.codes import CaseType
+from yiwang.core.masking import mask_id_number
+
+STATUS = dict(CaseStatus.choices)
+ACTIONS = dict(Action.choices)
+
+
+def _cl(code: str, labels: dict[str, str]) -> dict[str, str]:
+    return {"code": code, "label": str(labels.get(code, code))}
+
+
+# The columns each presenter reads (queries here load only these; anything else loads on access).
+CASE_SUMMARY_FIELDS = (
+    "number",
+    "application",
+    "item_version__name",
+    "item_version__version",
+    "item_version__item__code",
+    "department__code",
+    "department__name",
+    "status",
+    "case_type",
+    "received_on",
+    "supplement_deadline",
+    "accepted_on",
+    "deemed_accepted",
+    "promised_days",
+    "statutory_days",
+    "promised_due",
+    "statutory_due",
+    "suspended_days",
+    "extension_days",
+    "yellow_on",
+    "step_due",
+)
+EVENT_FIELDS = (
+    "case",
+    "action",
+    "from_status",
+    "to_status",
+    "actor__name",
+    "actor_role",
+    "channel",
+    "reason",
+    "data",
+    "at",
+)
+MATERIAL_FIELDS = (
+    "application",
+    "material__name",
+    "document",
+    "licence_identifier",
+    "pledged",
+    "from_library",
+    "from_form",
+    "supplemented",
+)
+
+
+def case_summary(case: Case, *, today: date | None = None) -> dict[str, Any]:
+    figures = selectors.case_figures(case, today=today)
+    return {
+        "number": case.number,
+        "application": case.application.number,
+        "item": {"code": case.item_version.item.code, "label": case.item_version.name},
+        "item_version": case.item_version.version,
+        "department": {"code": case.department.code, "label": case.department.name},
+        "status": _cl(case.status, STATUS),
+        "case_type": _cl(case.case_type, dict(CaseType.choices)),
+        "deadlines": {
+            "received_on": case.received_on,
+            "supplement_deadline": case.supplement_deadline,
+            "accepted_on": case.accepted_on,
+            "deemed_accepted": case.deemed_accepted,
+            "promised_days": case.promised_days,
+            "statutory_days": case.statutory_days,
+            **figures,
+        },
+    }
+
+
+def event_out(event: CaseEvent, case_number: str) -> dict[str, Any]:
+    return {
+        "case": case_number,
+        "action": _cl(event.action, ACTIONS),
+        "from_status": event.from_status,
+        "to_status": _cl(event.to_status, STATUS),
+        "actor": event.actor.name
+        if event.actor_id and event.actor
+        else ("系统" if event.actor_role == "system" else None),
+        "role": event.actor_role,
+        "channel": event.channel,
+        "reason": event.reason,
+        "data": event.data,
+        "at": timezone.localtime(event.at),
+    }
+
+
+def case_detail(case: Case, user: User) -> dict[str, Any]:
+    out = case_summary(case)
+    from yiwang.cases.services import case_actions_available
+
+    out["allowed_actions"] = case_actions_available(user, case)
+    out["data"] = case.data
+    out["result"] = case.result
+    out["waiting_for"] = []
+    if case.status == CaseStatus.WAITING:
+        from yiwang.cases.services import _unmet_prerequisites
+
+        out["waiting_for"] = [c.number for c in _unmet_prerequisites(case)]
+    request = getattr(case, "supplement_request", None)
+    out["supplement_request"] = (
+        {
+            "items": request.items,
+            "note": request.note,
+            "issued_at": request.issued_at,
+            "answered_at": request.answered_at,
+        }
+        if request
+        else None
+    )
+    out["suspensions"] = [
+        {
+            "kind": _cl(s.kind, dict(SuspensionKind.choices)),
+            "reason": s.reason,
+            "started_on": s.started_on,
+            "ended_on": s.ended_on,
+            "working_days": s.working_days,
+            "result": s.result,
+        }
+        for s in sorted(case.suspensions.order_by(), key=lambda s: (s.started_on, s.pk))
+    ]
+    out["events"] = [event_out(e, case.number) for e in _events_by_case([case])[case.pk]]
+    return out
+
+
+def _prefetched(instance: Any, relation: str) -> bool:
+    return relation in getattr(instance, "_prefetched_objects_cache", {})
+
+
+def _application_cases(application: Application) -> list[Case]:
+    """The application's cases in number order, with what the presenters read of them.
+
+    A submission hands over the cases it has just written (prefetched); otherwise one query. The
+    application itself is attached to each case by the related manager, so it is not joined again.
+    """
+    if _prefetched(application, "cases"):
+        cases = list(application.cases.all())
+    else:
+        cases = list(
+            application.cases.select_related("item_version__item", "department", "supplement_request").only(
+                *CASE_SUMMARY_FIELDS, "supplement_request__id"
+            )
+        )
+    return sorted(cases, key=lambda c: c.number)
+
+
+def _events_by_case(cases: list[Case]) -> dict[int, list[CaseEvent]]:
+    """Each case's events in time order: prefetched ones as they are, the others in one query."""
+    by_case: dict[int, list[CaseEvent]] = {}
+    missing = []
+    for case in cases:
+        if _prefetched(case, "events"):
+            by_case[case.pk] = list(case.events.all())
+        else:
+            by_case[case.pk] = []
+            missing.append(case.pk)
+    if missing:
+        events = CaseEvent.objects.filter(case_id__in=missing).select_related("actor").only(*EVENT_FIELDS)
+        # A case has a handful of events: sorted here in the model's order (at, id), not by the database.
+        for event in sorted(events.order_by(), key=lambda e: (e.at, e.pk)):
+            by_case[event.case_id].append(event)
+    return by_case
+
+
+def _has_supplement_request(case: Case) -> bool:
+    return getattr(case, "supplement_request", None) is not None
+
+
+def _notice_kinds(actions: set[str], supplement_requested: bool) -> list[str]:
+    """The rules of notices_catalog.notice_kinds applied to what is already loaded (no query);
+    keep the two in step."""
+    kinds = []
+    if actions & {Action.ACCEPT, Action.DEEMED_ACCEPT}:
+        kinds.append("acceptance")
+    if Action.REFUSE in actions:
+        kinds.append("refusal")
+    if supplement_requested:
+        kinds.append("supplement")
+    if Action.COMPLETE in actions:
+        kinds.append("completion")
+    return kinds
+
+
+def application_detail(application: Application, user: User) -> dict[str, Any]:
+    cases = _application_cases(application)
+    events_by_case = _events_by_case(cases)
+    events = [event_out(e, case.number) for case in cases for e in events_by_case[case.pk]]
+    events.sort(key=lambda e: (e["at"], e["case"]))
+    own = application.applicant_user_id == user.pk
+    from yiwang.cases.models import ApplicationStatus
+
+    items = {c.item_version_id: c.item_version.item for c in cases}
+    item = None
+    if application.item_version_id:
+        item = items.get(application.item_version_id) or application.item_version.item
+    actions = {e.action for case_events in events_by_case.values() for e in case_events}
+    kinds = _notice_kinds(actions, any(_has_supplement_request(c) for c in cases))
+    return {
+        "number": application.number,
+        "title": application.title,
+        "item": item.code if item is not None else None,
+        "bundle": application.bundle.code if application.bundle_id else None,
+        "status": _cl(application.status, dict(ApplicationStatus.choices)),
+        "channel": _cl(application.channel, dict(Channel.choices)),
+        "applicant": {
+            "kind": application.applicant_kind,
+            "name": application.applicant_name,
+            "id_type": application.applicant_id_type,
+            "id_number": application.applicant_id_number
+            if own or application.applicant_id_type == "001"
+            else mask_id_number(application.applicant_id_number),
+        },
+        "form": application.form,
+        "created_at": timezone.localtime(application.created_at),
+        "materials": [
+            {
+                "material": m.material_id,
+                "name": m.material.name,
+                "way": "pledge"
+                if m.pledged
+                else "licence"
+                if m.licence_identifier
+                else "form"
+                if m.from_form
+                else "document",
+                "document": m.document_id,
+                "licence": m.licence_identifier or None,
+                "from_library": m.from_library,
+                "note": "已通过电子证照获取"
+                if m.from_library
+                else "以在线填报的申请表代替"
+                if m.from_form
+                else "",
+                "supplemented": m.supplemented,
+            }
+            for m in (
+                application.materials.all()
+                if _prefetched(application, "materials")
+                else sorted(
+                    application.materials.select_related("material").only(*MATERIAL_FIELDS).order_by(),
+                    key=lambda m: m.pk,
+                )
+            )
+        ],
+        "cases": [case_summary(c) for c in cases],
+        "events": events,
+        "notices": [
+            {
+                "kind": kind,
+                "title": NOTICE_TITLES[kind],
+                "url": reverse(
+                    "api-v1:application_notice", kwargs={"number": application.number, "kind": kind}
+                ),
+            }
+            for kind in kinds
+        ],
+    }

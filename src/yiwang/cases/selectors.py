@@ -1,0 +1,134 @@
+"""Reads of applications and cases: scoped lists, the timeline, deadline figures."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from yiwang.accounts.models import User
+from yiwang.cases import access, deadlines
+from yiwang.cases.models import Application, Case
+from yiwang.cases.states import CLOCK_RUNNING, FINAL
+
+ACTIVE = CLOCK_RUNNING  # a suspended clock (§45) neither runs late nor warns
+
+
+def case_list(
+    user: User, *, department: str = "", status: str = "", warning: str = "", today: date | None = None
+) -> QuerySet[Case]:
+    """The caller's cases, most urgent first. Warning filters are range conditions on indexed dates."""
+    today = today or timezone.localdate()
+    cases = access.visible_cases(user).select_related("department", "item_version__item", "application")
+    if department:
+        cases = cases.filter(department__code=department)
+    if status:
+        cases = cases.filter(status=status)
+    if warning == deadlines.Warning.RED:
+        cases = cases.filter(status__in=ACTIVE, promised_due__lt=today)
+    elif warning == deadlines.Warning.YELLOW:
+        cases = cases.filter(status__in=ACTIVE, promised_due__gte=today).filter(
+            Q(yellow_on__lte=today) | Q(step_due__lt=today)
+        )
+    elif warning == deadlines.Warning.NORMAL:
+        cases = cases.filter(status__in=ACTIVE, promised_due__gte=today, yellow_on__gt=today).exclude(
+            step_due__lt=today
+        )
+    return cases.order_by("promised_due", "number")
+
+
+# The case itself, and of its relations what the case presenter and the access policy read.
+CASE_DETAIL_FIELDS = (
+    *(f.name for f in Case._meta.concrete_fields),
+    "application__number",
+    "application__applicant_user",
+    "application__service_point",
+    "item_version__name",
+    "item_version__version",
+    "item_version__item__code",
+    "department__code",
+    "department__name",
+    "supplement_request__items",
+    "supplement_request__note",
+    "supplement_request__issued_at",
+    "supplement_request__answered_at",
+)
+
+
+def case_detail(user: User, number: str) -> Case:
+    """The case as its detail page and API show it: with what the presenter reads, in one query.
+
+    Like services.load_case (404 whether it exists or the user may not see it), plus the 补正 notice;
+    numbers are unique, so no ordering is needed.
+    """
+    from yiwang.core.errors import NotFound
+
+    cases = (
+        access.visible_cases(user)
+        .select_related("application", "item_version__item", "department", "supplement_request")
+        .only(*CASE_DETAIL_FIELDS)
+    )
+    case = next(iter(cases.filter(number=number)[:1]), None)
+    if case is None:
+        raise NotFound("未找到该办件", code="case_not_found")
+    return case
+
+
+def case_figures(case: Case, *, today: date | None = None) -> dict[str, Any]:
+    """Deadline figures a page or API shows for a case."""
+    today = today or timezone.localdate()
+    running = case.status in ACTIVE
+    return {
+        "promised_due": case.promised_due,
+        "statutory_due": case.statutory_due,
+        "working_days_used": deadlines.working_days_used(case.accepted_on, today, case.suspended_days)
+        if running
+        else None,
+        "working_days_left": deadlines.working_days_left(today, case.promised_due) if running else None,
+        "suspended_days": case.suspended_days,
+        "extension_days": case.extension_days,
+        "warning": deadlines.warning_level(
+            today=today, promised_due=case.promised_due, yellow_on=case.yellow_on, step_due=case.step_due
+        )
+        if running
+        else "",
+    }
+
+
+def application_list(user: User) -> QuerySet[Application]:
+    return access.visible_applications(user).select_related("bundle", "item_version").order_by("-created_at")
+
+
+def is_final(status: str) -> bool:
+    return status in FINAL
+
+
+def application_tracking(number: str, id_suffix: str) -> Application | None:
+    """办件进度查询: an application found by its number and the last four characters of the applicant's
+    ID number or USCC — what the QR code on a notice leads to. None when either does not match."""
+    suffix = id_suffix.strip().upper()
+    if len(suffix) != 4:
+        return None
+    application = Application.objects.select_related("bundle", "item_version").filter(number=number).first()
+    if application is None or not application.applicant_id_number.upper().endswith(suffix):
+        return None
+    return application
+
+
+def tracking_timeline(application: Application) -> list[dict[str, Any]]:
+    """What happened, without names or reasons: the public sees progress, not the file."""
+    from yiwang.cases.models import CaseEvent
+    from yiwang.cases.states import Action
+
+    labels = dict(Action.choices)
+    events = CaseEvent.objects.filter(case__application=application).select_related("case__item_version")
+    return [
+        {
+            "at": timezone.localtime(e.at),
+            "item": e.case.item_version.name,
+            "action": labels.get(e.action, e.action),
+        }
+        for e in events.order_by("at", "id")
+    ]

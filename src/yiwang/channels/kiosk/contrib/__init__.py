@@ -1,0 +1,1 @@
+"""Card reader backends, one module each; see `yiwang.channels.kiosk.readers`."""

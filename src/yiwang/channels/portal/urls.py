@@ -1,0 +1,17 @@
+from django.urls import path
+
+from yiwang.channels.portal import apply, mine, register, supplement
+
+app_name = "portal"
+
+urlpatterns = [
+    path("accounts/register/", register.register, name="register"),
+    path("apply/item/<str:code>/", apply.apply_item, name="apply_item"),
+    path("apply/bundle/<slug:code>/", apply.apply_bundle, name="apply_bundle"),
+    path("apply/upload/", apply.upload, name="upload"),
+    path("me/applications/", mine.my_applications, name="my_applications"),
+    path("me/applications/<str:number>/", mine.application, name="application"),
+    path("me/applications/<str:number>/withdraw/", mine.withdraw, name="withdraw"),
+    path("me/applications/<str:number>/supplement/", supplement.supplement, name="supplement"),
+    path("me/applications/<str:number>/notices/<str:kind>.pdf", mine.notice, name="notice"),
+]

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from yiwang.channels import me, track, views
+
+app_name = "channels"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("items/<str:code>/", views.item_guide, name="item_guide"),
+    path("items/<str:code>/form/", views.item_form_print, name="item_form_print"),
+    path("items/<str:code>/form/sample/", views.item_form_sample, name="item_form_sample"),
+    path("bundles/", views.bundle_list, name="bundle_list"),
+    path("bundles/<slug:code>/", views.bundle_detail, name="bundle_detail"),
+    path("track/<str:number>/", track.track, name="track"),
+    path("accounts/login/", me.LoginView.as_view(), name="login"),
+    path("accounts/logout/", me.LogoutView.as_view(), name="logout"),
+    path("me/data-uses/", me.data_uses, name="data_uses"),
+]

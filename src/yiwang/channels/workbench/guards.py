@@ -1,0 +1,66 @@
+"""Who may open a workbench page: signed-in staff, and for some pages staff in given posts.
+
+Which cases and applications they see, and what they may do to them, is the case engine's
+policy (`cases.access`); these guards only keep applicants and the wrong posts off staff pages
+with a page that says why, instead of a bare 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+
+from yiwang.accounts.models import User, UserKind
+from yiwang.catalog.codes import StaffRole
+from yiwang.core.errors import DomainError
+
+ROLE_LABELS = dict(StaffRole.choices)
+
+View = Callable[..., HttpResponseBase]
+
+
+class StaffRequest(HttpRequest):
+    """A request that passed `staff_only`: its user is a signed-in staff member."""
+
+    user: User
+
+
+def forbidden(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "channels/workbench/forbidden.html", {"message": message}, status=403)
+
+
+def not_found(request: HttpRequest, error: DomainError | None = None) -> HttpResponse:
+    message = error.message if error else "未找到该页面"
+    return render(request, "channels/workbench/not_found.html", {"message": message}, status=404)
+
+
+def is_staff_user(user: Any) -> bool:
+    return bool(user.is_authenticated and user.kind == UserKind.STAFF)
+
+
+def staff_only(*roles: str) -> Callable[[View], View]:
+    """Signed-in staff only; with `roles`, staff holding at least one of them."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            user: Any = request.user
+            if not is_staff_user(user):
+                return forbidden(
+                    request,
+                    "工作台仅供政务服务工作人员使用。办事请前往一网通办门户，或到政务服务中心综合窗口办理。",
+                )
+            if roles and not any(user.has_role(role) for role in roles):
+                posts = "、".join(str(ROLE_LABELS.get(role, role)) for role in roles)
+                return forbidden(request, f"此页面仅供{posts}使用，您的岗位没有这项职责。")
+            return view(request, *args, **kwargs)
+
+        return login_required(guarded)
+
+    return decorate

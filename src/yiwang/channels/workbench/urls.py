@@ -1,0 +1,33 @@
+"""Staff workbench (工作台) URLs, mounted at /workbench/."""
+
+from django.urls import path
+
+from yiwang.channels.workbench.views import applications, cases, desk, files, home, overview, pledges
+
+app_name = "workbench"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("desk/", desk.desk, name="desk"),
+    path("desk/next/", desk.desk_clear, name="desk_clear"),
+    path("desk/items/<str:code>/", desk.desk_start, {"kind": "item"}, name="desk_start_item"),
+    path("desk/bundles/<slug:code>/", desk.desk_start, {"kind": "bundle"}, name="desk_start_bundle"),
+    path("applications/<str:number>/", applications.application, name="application"),
+    path("applications/<str:number>/act/", applications.application_act, name="application_act"),
+    path(
+        "applications/<str:number>/notices/<str:kind>.pdf",
+        files.notice,
+        name="notice",
+    ),
+    path(
+        "applications/<str:number>/documents/<str:document_id>/",
+        files.application_document,
+        name="application_document",
+    ),
+    path("queue/", cases.queue, name="queue"),
+    path("cases/<str:number>/", cases.case_page, name="case"),
+    path("cases/<str:number>/act/", cases.case_act, name="case_act"),
+    path("cases/<str:number>/documents/<str:document_id>/", files.case_document, name="case_document"),
+    path("pledge-checks/", pledges.pledge_checks, name="pledge_checks"),
+    path("overview/", overview.overview, name="overview"),
+]

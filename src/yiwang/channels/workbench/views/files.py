@@ -1,0 +1,72 @@
+"""Files staff open from a case: the applicant's uploaded materials and the application's notices (文书).
+
+Materials belong to whoever uploaded them (the applicant, or the clerk at the window); staff reach
+them through a case or application they may see (`cases.access`), never through ownership, and get
+404 for anything else. PDFs and images open in the browser; OFD files download.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.http import FileResponse, HttpResponse
+from django.http.response import HttpResponseBase
+from django.views.decorators.http import require_safe
+
+from yiwang.cases import services
+from yiwang.cases.notices import notice_pdf
+from yiwang.channels.workbench import engine
+from yiwang.channels.workbench.guards import StaffRequest, not_found, staff_only
+from yiwang.core.errors import NotFound
+from yiwang.documents.models import Document, DocumentType
+from yiwang.documents.selectors import document_open
+
+INLINE = {DocumentType.PDF, DocumentType.PNG, DocumentType.JPEG}
+
+
+def _serve(document: Document) -> FileResponse:
+    response = FileResponse(document_open(document), content_type=document.content_type)
+    disposition = "inline" if document.content_type in INLINE else "attachment"
+    response["Content-Disposition"] = (
+        f"{disposition}; filename*=UTF-8''{quote(document.original_name, safe='')}"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_safe
+@staff_only()
+def case_document(request: StaffRequest, number: str, document_id: str) -> HttpResponseBase:
+    """材料预览 from a case page: the case must be visible to the user and reference the document."""
+    try:
+        _case, document = engine.case_document(request.user, number, document_id)
+    except NotFound as exc:
+        return not_found(request, exc)
+    return _serve(document)
+
+
+@require_safe
+@staff_only()
+def application_document(request: StaffRequest, number: str, document_id: str) -> HttpResponseBase:
+    """材料预览 from an application page (the window sees the whole application)."""
+    try:
+        _application, document = engine.application_document(request.user, number, document_id)
+    except NotFound as exc:
+        return not_found(request, exc)
+    return _serve(document)
+
+
+@require_safe
+@staff_only()
+def notice(request: StaffRequest, number: str, kind: str) -> HttpResponse:
+    """文书 PDF to print on the spot: 受理 / 不予受理 / 补正 / 办结 notice of an application the user may see."""
+    try:
+        application = services.load_application(request.user, number)
+        filename, content = notice_pdf(application, kind)
+    except NotFound as exc:
+        return not_found(request, exc)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename, safe='')}"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,1 @@
+"""Shared helpers with no models: settings readers, identifiers, domain errors, log masking."""

@@ -1,0 +1,154 @@
+"""电子证照 API (shared/API.md): public verification, the holder's licence and its PDF.
+
+The identifier contains dots, so the `.pdf` route is declared before the plain one: Django tries
+URL patterns in order and `{identifier}` alone would also match "….U.pdf".
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from urllib.parse import quote
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from yiwang.accounts.auth import api_auth
+from yiwang.licences import presenters, selectors, services
+from yiwang.sharing.services import data_read_authorise, own_code
+
+router = Router(tags=["电子证照"])
+
+
+class VerifyOut(Schema):
+    identifier: str
+    valid_signature: bool
+    verdict: str
+    status: str
+    status_label: str
+    currently_valid: bool
+    type_code: str
+    type_name: str
+    licence_name: str
+    holder_name: str
+    issuer_name: str
+    issuer_code: str
+    issued_on: date
+    valid_from: date
+    valid_until: date | None
+    key_fingerprint: str
+    message: str
+
+
+class FaceRowOut(Schema):
+    name: str
+    title: str
+    value: str
+
+
+class LicenceOut(Schema):
+    identifier: str
+    type_code: str
+    type_name: str
+    name: str
+    number: str
+    holder_name: str
+    holder_code: str
+    holder_code_type: str
+    issuer_name: str
+    issuer_code: str
+    issued_on: date
+    valid_from: date
+    valid_until: date | None
+    status: str
+    status_label: str
+    currently_valid: bool
+    version: int
+    jurisdiction: str
+    data: list[FaceRowOut]
+    case_number: str | None
+    digest: str
+    signature: str
+    key_fingerprint: str
+    verify_url: str
+
+
+class UseIn(Schema):
+    reason: str = Field("", max_length=200, description="申请事由（工作人员必填，≤200 字）")
+    case: str = Field("", max_length=40, description="办件编号（工作人员必填）")
+
+
+class ListIn(UseIn):
+    holder: str = Field("", max_length=18, description="持证主体代码；省略时为本人")
+    type: str = Field("", max_length=40, description="证照类型代码")
+
+
+@router.get(
+    "/licences/{identifier}/verify",
+    response=VerifyOut,
+    auth=None,
+    summary="核验电子证照（公开）：签名是否有效、状态、颁发机构；不含持证人证件号码和照面信息",
+)
+def verify_licence(request: HttpRequest, identifier: str) -> dict[str, Any]:
+    return presenters.verify_detail(services.licence_verify(selectors.licence_get(identifier)))
+
+
+@router.get(
+    "/licences/{identifier}.pdf",
+    auth=api_auth,
+    url_name="licence_pdf",
+    summary="电子证照 PDF（仅持证人本人），附核验二维码",
+)
+def get_licence_pdf(request: HttpRequest, identifier: str) -> HttpResponse:
+    from yiwang.licences.pdf import licence_pdf
+
+    filename, content = licence_pdf(selectors.licence_for_holder(request.auth, identifier))
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@router.get(
+    "/licences/{identifier}",
+    response=LicenceOut,
+    auth=api_auth,
+    summary="电子证照详情（仅持证人本人）",
+)
+def get_licence(request: HttpRequest, identifier: str, use: Query[UseIn]) -> dict[str, Any]:
+    user = request.auth
+    if user.kind != "staff":
+        return presenters.licence_detail(selectors.licence_for_holder(user, identifier))
+    # 用证: a department reads a licence only with a stated reason for a case of its own; logged either way.
+    licence = selectors.licence_get(identifier)
+    data_read_authorise(
+        actor=user,
+        holder_code=licence.holder_code,
+        reason=use.reason,
+        case_number=use.case,
+        licence_identifier=licence.identifier,
+        fields=[f["name"] for f in licence.licence_type.data_fields],
+        action="view",
+    )
+    return presenters.licence_detail(licence)
+
+
+@router.get(
+    "/licences",
+    response=list[LicenceOut],
+    auth=api_auth,
+    summary="持证主体的电子证照：本人的；工作人员须说明事由和办件编号，且须经授权或有法定依据（均记入用数记录）",
+)
+def list_licences(request: HttpRequest, filters: Query[ListIn]) -> list[dict[str, Any]]:
+    user = request.auth
+    holder = (filters.holder or own_code(user)).strip().upper()
+    data_read_authorise(
+        actor=user,
+        holder_code=holder,
+        reason=filters.reason,
+        case_number=filters.case,
+        fields=["*"],
+        action="query",
+    )
+    licences = selectors.holder_licences(holder, type_code=filters.type)[:100]
+    return [presenters.licence_detail(licence) for licence in licences]

@@ -1,0 +1,247 @@
+"""Yiwang settings: every value comes from the environment, with safe local defaults."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+
+from yiwang.core.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = Path(env_str("YIWANG_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _local_secret_key() -> str:
+    # A key generated once per checkout, kept under var/ (ignored by git): never a key in the repo.
+    key_file = VAR_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        key_file.chmod(0o600)
+    return key_file.read_text(encoding="utf-8").strip()
+
+
+def _local_field_key() -> str:
+    # Encrypts secrets kept in the database (departments' signing keys). Generated once per checkout
+    # under var/ like the secret key; production sets YIWANG_FIELD_KEY (or YIWANG_FIELD_KEY_FILE) and
+    # keeps it: losing it makes every stored private key unusable.
+    key_file = VAR_DIR / "field_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(32), encoding="utf-8")
+        key_file.chmod(0o600)
+    return key_file.read_text(encoding="utf-8").strip()
+
+
+SECRET_KEY = env_str("YIWANG_SECRET_KEY") or _local_secret_key()
+YIWANG_FIELD_KEY = env_str("YIWANG_FIELD_KEY") or _local_field_key()
+DEBUG = env_bool("YIWANG_DEBUG", False)
+ALLOWED_HOSTS = env_list("YIWANG_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("YIWANG_CSRF_TRUSTED_ORIGINS", [])
+SITE_URL = env_str("YIWANG_SITE_URL", "http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "ninja",
+    "axes",
+    "corsheaders",
+    "yiwang.core",
+    "yiwang.accounts",
+    "yiwang.calendar",
+    "yiwang.catalog",
+    "yiwang.documents",
+    "yiwang.licences",
+    "yiwang.cases",
+    "yiwang.sharing",
+    "yiwang.kiosk",
+    "yiwang.channels",
+    "yiwang.api",
+    "yiwang.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "yiwang.core.headers.SecurityHeadersMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "yiwang.core.middleware.RejectNulBytesMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout response.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "yiwang.urls"
+WSGI_APPLICATION = "yiwang.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# Embedded SQLite under var/ by default; DATABASE_URL selects PostgreSQL (psycopg 3, pooled).
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'yiwang.sqlite3'}")
+_db = dj_database_url.parse(DATABASE_URL)
+if _db["ENGINE"] == "django.db.backends.postgresql":
+    _db["CONN_MAX_AGE"] = 0  # the pool, not persistent connections, reuses them
+    _db["OPTIONS"] = {
+        "pool": {
+            "min_size": env_int("YIWANG_DB_POOL_MIN", 2),
+            "max_size": env_int("YIWANG_DB_POOL_MAX", 20),
+            "timeout": 10,
+        }
+    }
+elif _db["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL + a busy timeout let one writer and many readers share the file without "database is locked".
+    _db["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "name", "email")},
+    },
+    {"NAME": "yiwang.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "yiwang.accounts.passwords.NotPersonalNumberValidator"},
+    {"NAME": "yiwang.accounts.passwords.MixedCharactersValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # counts failures and refuses locked-out accounts
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling (等保三级): an account is locked for a while after repeated failures, from any address.
+AXES_ENABLED = env_bool("YIWANG_LOGIN_LOCKOUT", True)
+AXES_FAILURE_LIMIT = env_int("YIWANG_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("YIWANG_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username"]  # per account, whatever the address: see SILENCED_SYSTEM_CHECKS
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]  # deliberate: rotating addresses must not buy more guesses
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "yiwang.accounts.lockout.locked_out"
+AXES_VERBOSE = False
+# Sessions end after a working day, or when the browser closes.
+SESSION_COOKIE_AGE = env_int("YIWANG_SESSION_SECONDS", 8 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# CORS: no other origin may call the API from a browser unless listed here.
+CORS_ALLOWED_ORIGINS = env_list("YIWANG_CORS_ALLOWED_ORIGINS", [])
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_CREDENTIALS = False
+LOGIN_URL = "/accounts/login/"
+
+LANGUAGE_CODE = env_str("YIWANG_LANGUAGE_CODE", "zh-hans")
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+TIME_ZONE = env_str("YIWANG_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env_str("YIWANG_MEDIA_ROOT", str(VAR_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Documents in S3-compatible object storage (MinIO, Ceph, a cloud's OSS) when a bucket is named.
+if env_str("YIWANG_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("YIWANG_S3_BUCKET"),
+            "endpoint_url": env_str("YIWANG_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("YIWANG_S3_REGION") or None,
+            "access_key": env_str("YIWANG_S3_ACCESS_KEY") or None,
+            "secret_key": env_str("YIWANG_S3_SECRET_KEY") or None,
+            "default_acl": None,  # private: documents are served through the API, never publicly
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+
+# Uploaded materials (documents app): one limit per file, enforced while Django receives the upload.
+YIWANG_UPLOAD_MAX_BYTES = env_int("YIWANG_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "yiwang.documents.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("YIWANG_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Region the platform serves (GB/T 2260), used for case numbers and as the default of new records.
+YIWANG_REGION_CODE = env_str("YIWANG_REGION_CODE", "330100")
+YIWANG_REGION_NAME = env_str("YIWANG_REGION_NAME", "示范市")
+YIWANG_PAGE_SIZE = env_int("YIWANG_PAGE_SIZE", 20)
+YIWANG_API_TOKEN_SECONDS = env_int("YIWANG_API_TOKEN_SECONDS", 12 * 3600)
+# 电子监察: yellow when at most this share of the promised time is left (STANDARDS.md §6; configurable).
+YIWANG_WARNING_YELLOW_SHARE = float(env_str("YIWANG_WARNING_YELLOW_SHARE", "0.2"))
+# 行政许可法 §42: the statutory extension, in working days, granted once with a head's approval.
+YIWANG_EXTENSION_DAYS = env_int("YIWANG_EXTENSION_DAYS", 10)
+# 告知承诺: working days a department has to check a pledge after acceptance (事后核查).
+YIWANG_PLEDGE_CHECK_DAYS = env_int("YIWANG_PLEDGE_CHECK_DAYS", 20)
+# Pilot-era codes that fail the GB 32100 check yet are legally in use (comma-separated).
+YIWANG_USCC_WHITELIST = env_list("YIWANG_USCC_WHITELIST", [])
+# 自助终端: the ID-card reader plugin (yiwang.channels.kiosk.readers) and the idle sign-out, in seconds.
+YIWANG_KIOSK_CARD_READER = env_str("YIWANG_KIOSK_CARD_READER", "keypad")
+YIWANG_KIOSK_IDLE_SECONDS = env_int("YIWANG_KIOSK_IDLE_SECONDS", 120)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"mask_personal_data": {"()": "yiwang.core.logging.MaskPersonalDataFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["mask_personal_data"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": env_str("YIWANG_LOG_LEVEL", "INFO")},
+    # Django's own loggers are routed through the masking handler too (its defaults bypass it).
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "jieba": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
+}
+
+# Backups use a JSON fixture format that keeps times to the microsecond (see core/serializers.py).
+SERIALIZATION_MODULES = {"yjson": "yiwang.core.serializers"}

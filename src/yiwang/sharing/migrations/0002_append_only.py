@@ -1,0 +1,40 @@
+"""The use log is append-only in the database itself: UPDATE and DELETE are refused by triggers."""
+
+from django.db import migrations
+
+SQLITE_UP = [
+    "CREATE TRIGGER sharing_datause_no_update BEFORE UPDATE ON sharing_datause "
+    "BEGIN SELECT RAISE(ABORT, 'sharing_datause is append-only'); END",
+    "CREATE TRIGGER sharing_datause_no_delete BEFORE DELETE ON sharing_datause "
+    "BEGIN SELECT RAISE(ABORT, 'sharing_datause is append-only'); END",
+]
+SQLITE_DOWN = [
+    "DROP TRIGGER IF EXISTS sharing_datause_no_update",
+    "DROP TRIGGER IF EXISTS sharing_datause_no_delete",
+]
+POSTGRES_UP = [
+    "CREATE OR REPLACE FUNCTION yiwang_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    "BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$",
+    "CREATE TRIGGER sharing_datause_append_only BEFORE UPDATE OR DELETE ON sharing_datause "
+    "FOR EACH ROW EXECUTE FUNCTION yiwang_append_only()",
+]
+POSTGRES_DOWN = ["DROP TRIGGER IF EXISTS sharing_datause_append_only ON sharing_datause"]
+
+
+def run(statements_by_vendor):
+    def apply(apps, schema_editor):
+        for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
+            schema_editor.execute(statement, params=None)
+
+    return apply
+
+
+class Migration(migrations.Migration):
+    dependencies = [("sharing", "0001_initial")]
+
+    operations = [
+        migrations.RunPython(
+            run({"sqlite": SQLITE_UP, "postgresql": POSTGRES_UP}),
+            run({"sqlite": SQLITE_DOWN, "postgresql": POSTGRES_DOWN}),
+        )
+    ]

@@ -1,0 +1,176 @@
+"""共享用数: a department reads a holder's licences or data only with a stated reason, for a case of
+theirs, when the holder authorised it in that application or the item's legal basis grants it.
+Every read — granted or refused — is appended to the hash-chained use log first.
+
+国务院令第716号: what can be obtained by sharing must not be asked of the applicant again; what is
+shared is used only for the stated purpose and leaves a trace the holder can see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NoReturn
+
+from django.db import transaction
+
+from yiwang.accounts.models import User, UserKind
+from yiwang.cases.access import visible_cases
+from yiwang.cases.models import Case
+from yiwang.core.errors import DomainError, ValidationFailed
+from yiwang.sharing import chain
+from yiwang.sharing.models import Basis, DataUse, Outcome
+
+REASON_MAX = 200
+
+
+class SharingRefused(DomainError):
+    status = 403
+
+
+@dataclass(frozen=True)
+class Grant:
+    basis: str
+    use: DataUse | None
+    case: Case | None = None
+
+
+def own_code(user: User) -> str:
+    if user.kind == UserKind.PERSON:
+        return user.id_number or ""
+    if user.kind == UserKind.LEGAL:
+        return user.uscc or ""
+    return ""
+
+
+def data_read_authorise(
+    *,
+    actor: User,
+    holder_code: str,
+    reason: str = "",
+    case_number: str = "",
+    licence_identifier: str = "",
+    fields: list[str] | None = None,
+    action: str = "query",
+) -> Grant:
+    """Decide whether `actor` may read `holder_code`'s data; log the decision; raise 403 if refused."""
+    holder_code = holder_code.strip().upper()
+    reason = (reason or "").strip()
+    fields = list(fields or [])
+
+    def refuse(why: str, errors: dict[str, list[str]] | None = None) -> NoReturn:
+        _refuse(
+            actor,
+            holder_code,
+            reason[:REASON_MAX],
+            case_number[:40],
+            licence_identifier,
+            fields,
+            action,
+            why,
+            fields_errors=errors,
+        )
+
+    if actor.kind != UserKind.STAFF:
+        if holder_code and holder_code == own_code(actor).upper():
+            return Grant(Basis.HOLDER_SELF, None)  # one's own data: nobody else's use to record
+        refuse("只能查询本人（本单位）的证照和数据")
+    problems: dict[str, list[str]] = {}
+    if not reason:
+        problems["reason"] = ["须填写申请事由"]
+    elif len(reason) > REASON_MAX:
+        problems["reason"] = [f"申请事由不能超过 {REASON_MAX} 字"]
+    if not case_number:
+        problems["case"] = ["须填写办件编号"]
+    if problems:
+        refuse("未说明申请事由或办件编号", problems)
+    case = (
+        visible_cases(actor)
+        .select_related("application", "item_version", "department")
+        .filter(number=case_number, department_id=actor.department_id)
+        .first()
+    )
+    if case is None:
+        refuse("不是本部门经办的办件")
+    if case.application.applicant_id_number.upper() != holder_code:
+        refuse("所查询主体不是该办件的申请人")
+    if case.application.sharing_consent or case.application.materials.exclude(licence_identifier="").exists():
+        basis = Basis.HOLDER_AUTHORISED
+    elif case.item_version.sharing_basis.strip():
+        basis = Basis.LEGAL_BASIS
+    else:
+        refuse("申请人未授权共享，且该事项无法定共享依据")
+    return Grant(
+        basis,
+        _log(
+            actor,
+            holder_code,
+            reason,
+            case_number,
+            licence_identifier,
+            fields,
+            action,
+            Outcome.GRANTED,
+            basis,
+        ),
+        case,
+    )
+
+
+def _log(
+    actor: User,
+    holder_code: str,
+    reason: str,
+    case_number: str,
+    licence_identifier: str,
+    fields: list[str],
+    action: str,
+    outcome: str,
+    basis: str,
+    refusal: str = "",
+) -> DataUse:
+    department = actor.department if actor.kind == UserKind.STAFF else None
+    # Its own transaction: a refusal is recorded even though the request then fails.
+    with transaction.atomic():
+        return chain.append(
+            actor_id=actor.pk,
+            actor_name=actor.name or actor.username,
+            department_id=department.pk if department else None,
+            department_name=department.name if department else "",
+            case_number=case_number,
+            reason=reason,
+            holder_code=holder_code[:18],
+            licence_identifier=licence_identifier[:120],
+            action=action,
+            fields=fields,
+            outcome=outcome,
+            basis=basis,
+            refusal=refusal,
+        )
+
+
+def _refuse(
+    actor: User,
+    holder_code: str,
+    reason: str,
+    case_number: str,
+    licence_identifier: str,
+    fields: list[str],
+    action: str,
+    why: str,
+    fields_errors: dict[str, list[str]] | None = None,
+) -> NoReturn:
+    _log(
+        actor,
+        holder_code,
+        reason,
+        case_number,
+        licence_identifier,
+        fields,
+        action,
+        Outcome.REFUSED,
+        Basis.NONE,
+        why,
+    )
+    if fields_errors:
+        raise ValidationFailed(fields_errors, message=f"查询被拒绝：{why}", code="sharing_reason_required")
+    raise SharingRefused("sharing_refused", f"查询被拒绝：{why}（本次查询已记录）")
