@@ -13,3 +13,41 @@ def _media_in_tmp(settings, tmp_path):
 def _fast_password_hashing(settings):
     """Tests log many users in; a real password hash costs ~1 s each on this machine."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# ---- every log line the suite produces, kept for tests/test_suite_logs.py -------------------------
+
+SUITE_LOG_CHECK = "tests/test_suite_logs.py::test_no_log_line_of_the_suite_holds_a_clear_id_or_mobile_number"
+
+
+def pytest_collection_modifyitems(config, items):
+    """The suite's log check runs last, after every other test has logged what it logs."""
+    last = [item for item in items if item.nodeid == SUITE_LOG_CHECK]
+    items[:] = [item for item in items if item.nodeid != SUITE_LOG_CHECK] + last
+
+
+@pytest.fixture(scope="session", autouse=True)
+def suite_log(tmp_path_factory):
+    """Tee every configured (masking) log handler into one file, with the same filters and format."""
+    import logging
+
+    from yiwang.core.logging import MaskPersonalDataFilter
+
+    path = tmp_path_factory.mktemp("logs") / "suite.log"
+    added: list[tuple[logging.Logger, logging.Handler]] = []
+    loggers = [logging.getLogger(), *(logging.getLogger(n) for n in logging.root.manager.loggerDict)]
+    for logger in loggers:
+        for handler in list(getattr(logger, "handlers", [])):
+            if any(isinstance(f, MaskPersonalDataFilter) for f in handler.filters):
+                tee = logging.FileHandler(path, encoding="utf-8")
+                tee.setFormatter(handler.formatter)
+                for f in handler.filters:
+                    tee.addFilter(f)
+                tee.setLevel(handler.level)
+                logger.addHandler(tee)
+                added.append((logger, tee))
+    assert added, "no masking log handler is configured"
+    yield path
+    for logger, tee in added:
+        logger.removeHandler(tee)
+        tee.close()

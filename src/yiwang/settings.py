@@ -43,7 +43,7 @@ CSRF_TRUSTED_ORIGINS = env_list("YIWANG_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("YIWANG_SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "yiwang.accounts.apps.YiwangAdminConfig",  # django.contrib.admin under the one policy
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "yiwang.licences",
     "yiwang.cases",
     "yiwang.sharing",
+    "yiwang.audit",
     "yiwang.kiosk",
     "yiwang.channels",
     "yiwang.api",
@@ -77,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who and from where, for the audit trail: bound for the request, cleared after the response.
+    "yiwang.audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout response.
@@ -137,7 +140,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # counts failures and refuses locked-out accounts
-    "django.contrib.auth.backends.ModelBackend",
+    "yiwang.accounts.backends.IdentifierBackend",  # username, or a person's ID number
 ]
 # Login throttling (等保三级): an account is locked for a while after repeated failures, from any address.
 AXES_ENABLED = env_bool("YIWANG_LOGIN_LOCKOUT", True)
@@ -147,6 +150,7 @@ AXES_LOCKOUT_PARAMETERS = ["username"]  # per account, whatever the address: see
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]  # deliberate: rotating addresses must not buy more guesses
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "yiwang.accounts.lockout.locked_out"
+AXES_USERNAME_CALLABLE = "yiwang.accounts.backends.lockout_username"  # never an ID number in clear
 AXES_VERBOSE = False
 # Sessions end after a working day, or when the browser closes.
 SESSION_COOKIE_AGE = env_int("YIWANG_SESSION_SECONDS", 8 * 3600)
@@ -154,6 +158,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # CORS: no other origin may call the API from a browser unless listed here.
 CORS_ALLOWED_ORIGINS = env_list("YIWANG_CORS_ALLOWED_ORIGINS", [])
 CORS_URLS_REGEX = r"^/api/.*$"
+# Reverse proxies (addresses or networks) whose X-Forwarded-For is believed for the audit trail's
+# client address; empty: the peer's own address is recorded.
+YIWANG_TRUSTED_PROXIES = env_list("YIWANG_TRUSTED_PROXIES", [])
 CORS_ALLOW_CREDENTIALS = False
 LOGIN_URL = "/accounts/login/"
 

@@ -5,10 +5,6 @@ from django.urls import include, path
 
 from yiwang.api.api import api
 
-admin.site.site_header = "一网通办 管理后台"
-admin.site.site_title = "一网通办"
-admin.site.index_title = "事项目录与系统管理"
-
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -13,6 +13,7 @@ def configured_masking_handler() -> logging.Handler:
         h
         for h in logging.getLogger().handlers
         if any(isinstance(f, MaskPersonalDataFilter) for f in h.filters)
+        and not isinstance(h, logging.FileHandler)  # the suite's own tee (tests/conftest.py)
     ]
     return handler
 

@@ -8,6 +8,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 
 from yiwang.accounts.models import User
+from yiwang.audit.admin_reads import PersonalDataReadAdmin
 from yiwang.catalog.codes import StaffRole
 from yiwang.core.masking import mask_id_number, mask_mobile
 
@@ -22,8 +23,9 @@ class UserChangeForm(BaseUserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(PersonalDataReadAdmin, BaseUserAdmin):
     form = UserChangeForm
+    audit_view = "admin.user"
     list_display = [
         "username",
         "name",

@@ -10,7 +10,8 @@ from pydantic import Field
 
 from yiwang.accounts.auth import api_auth
 from yiwang.accounts.models import User
-from yiwang.accounts.services import api_token_issue, api_token_revoke
+from yiwang.accounts.policy import Permission, api_requires, public
+from yiwang.accounts.services import api_token_issue, api_token_revoke, sign_out_everywhere
 from yiwang.core.masking import mask_id_number
 
 router = Router(tags=["认证"])
@@ -52,12 +53,14 @@ def user_out(user: User) -> dict[str, object]:
 
 
 @router.post("/auth/token", response=TokenOut, summary="以用户名和密码换取访问令牌")
+@public
 def issue_token(request: HttpRequest, payload: TokenIn) -> dict[str, object]:
     token, record = api_token_issue(request=request, username=payload.username, password=payload.password)
     return {"token": token, "expires_at": record.expires_at, "user": user_out(record.user)}
 
 
 @router.post("/auth/revoke", response={204: None}, auth=api_auth, summary="吊销当前令牌")
+@api_requires(Permission.ACCOUNT_SELF)
 def revoke_token(request: HttpRequest) -> Status[None]:
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
@@ -65,6 +68,19 @@ def revoke_token(request: HttpRequest) -> Status[None]:
     return Status(204, None)
 
 
+@router.post(
+    "/auth/sign-out-everywhere",
+    response={204: None},
+    auth=api_auth,
+    summary="退出所有设备：结束全部登录会话并吊销全部令牌（含当前令牌）",
+)
+@api_requires(Permission.ACCOUNT_SELF)
+def sign_out_all(request: HttpRequest) -> Status[None]:
+    sign_out_everywhere(user=request.auth if isinstance(request.auth, User) else request.user)
+    return Status(204, None)
+
+
 @router.get("/me", response=UserOut, auth=api_auth, summary="当前用户")
+@api_requires(Permission.ACCOUNT_SELF)
 def me(request: HttpRequest) -> dict[str, object]:
     return user_out(request.auth if isinstance(request.auth, User) else request.user)

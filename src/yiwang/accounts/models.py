@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils.crypto import salted_hmac
 
 from yiwang.catalog.codes import StaffRole
+from yiwang.core.fields import BlindIndexField, EncryptedField
 from yiwang.core.identifiers import validate_id_number, validate_mobile, validate_uscc
 
 
@@ -21,17 +23,24 @@ class User(AbstractUser):
 
     kind = models.CharField("用户类型", max_length=10, choices=UserKind.choices, default=UserKind.PERSON)
     name = models.CharField("姓名/名称", max_length=100)
-    id_number = models.CharField(
-        "公民身份号码", max_length=18, null=True, blank=True, unique=True, validators=[validate_id_number]
+    # ID and mobile numbers are SM4-encrypted at rest; the *_index columns answer exact lookups.
+    id_number = EncryptedField(
+        "公民身份号码", index_field="id_number_index", null=True, blank=True, validators=[validate_id_number]
     )
-    mobile = models.CharField("手机号码", max_length=11, blank=True, validators=[validate_mobile])
+    id_number_index = BlindIndexField(source="id_number", unique=True)
+    mobile = EncryptedField("手机号码", index_field="mobile_index", blank=True, validators=[validate_mobile])
+    mobile_index = BlindIndexField(source="mobile", db_index=True)
     uscc = models.CharField(
         "统一社会信用代码", max_length=18, null=True, blank=True, unique=True, validators=[validate_uscc]
     )
     legal_representative = models.CharField("法定代表人", max_length=50, blank=True)
-    legal_representative_id_number = models.CharField(
-        "法定代表人身份号码", max_length=18, blank=True, validators=[validate_id_number]
+    legal_representative_id_number = EncryptedField(
+        "法定代表人身份号码",
+        index_field="legal_representative_id_number_index",
+        blank=True,
+        validators=[validate_id_number],
     )
+    legal_representative_id_number_index = BlindIndexField(source="legal_representative_id_number")
     department = models.ForeignKey(
         "catalog.Department",
         verbose_name="所属部门",
@@ -49,6 +58,8 @@ class User(AbstractUser):
         related_name="staff",
     )
     roles = models.JSONField("岗位角色", default=list, blank=True)
+    # Raised by "退出所有设备": it is part of every session's auth hash, so all sessions end at once.
+    session_epoch = models.PositiveIntegerField("会话代次", default=0, editable=False)
 
     objects = UserManager()
 
@@ -68,6 +79,11 @@ class User(AbstractUser):
                 name="user_staff_has_department",
             ),
         ]
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        key_salt = "yiwang.accounts.User.session_auth_hash"
+        value = f"{self.password}:{self.session_epoch}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
     def __str__(self) -> str:
         return self.name or self.username

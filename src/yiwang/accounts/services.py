@@ -1,4 +1,4 @@
-"""Account writes: API tokens."""
+"""Account writes: API tokens, signing out everywhere."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -75,3 +76,12 @@ def api_token_revoke(*, token: str) -> None:
     ApiToken.objects.filter(digest=token_digest(token), revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+
+
+def sign_out_everywhere(*, user: User) -> int:
+    """退出所有设备: end every session of the user (pages, kiosk) and revoke every API token.
+
+    Returns how many tokens were revoked. The caller's own session ends too.
+    """
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from yiwang.accounts.models import User, UserKind
+from yiwang.accounts.policy import CASE_ACTIONS, INTAKE, Subject, subjects_of
 from yiwang.cases.models import ONLINE_CHANNELS, Application, Case
 from yiwang.cases.states import Action, CaseStatus
 from yiwang.catalog.codes import StaffRole
@@ -17,22 +18,9 @@ from yiwang.catalog.codes import StaffRole
 # Online cases a window clerk may take in; once accepted they belong to the clerk's service point.
 ONLINE_INTAKE = (CaseStatus.SUBMITTED, CaseStatus.PRE_REVIEW)
 
-APPLICANT_ACTIONS = frozenset({Action.SUPPLEMENT, Action.WITHDRAW})
-INTAKE_ACTIONS = frozenset({Action.ACCEPT, Action.REFUSE, Action.REQUEST_SUPPLEMENT})
-OFFICER_ACTIONS = (
-    frozenset(
-        {
-            Action.START_REVIEW,
-            Action.SUSPEND,
-            Action.RESUME,
-            Action.APPROVE,
-            Action.DENY,
-            Action.COMPLETE,
-        }
-    )
-    | INTAKE_ACTIONS
-)
-HEAD_ACTIONS = OFFICER_ACTIONS | {Action.EXTEND}
+# Which actions each post may take at all comes from the one policy (accounts.policy).
+APPLICANT_ACTIONS = CASE_ACTIONS[Subject.PERSON]
+INTAKE_ACTIONS = INTAKE
 
 
 def is_applicant(user: User) -> bool:
@@ -75,20 +63,22 @@ def visible_cases(user: User) -> QuerySet[Case]:
 
 
 def case_actions_for(user: User, case: Case) -> frozenset[str]:
-    """The actions this user's role permits on this case (the state machine decides the rest)."""
+    """The actions this user may take on this case: the policy's actions for each of the user's
+    posts, narrowed to the cases that post answers for (the state machine decides the rest)."""
     if is_applicant(user):
         return APPLICANT_ACTIONS if case.application.applicant_user_id == user.pk else frozenset()
+    posts = subjects_of(user)
     allowed: set[str] = set()
-    if user.has_role(StaffRole.WINDOW_CLERK):
+    if Subject.WINDOW_CLERK in posts:
+        clerk = CASE_ACTIONS[Subject.WINDOW_CLERK]
         # 一窗受理: the comprehensive window takes in any department's items.
-        allowed |= INTAKE_ACTIONS
+        allowed |= clerk & INTAKE
         if case.application.service_point_id and case.application.service_point_id == user.service_point_id:
-            allowed |= APPLICANT_ACTIONS  # the applicant stands at the window; the clerk acts for them
+            allowed |= clerk - INTAKE  # the applicant stands at the window; the clerk acts for them
     if case.department_id == user.department_id:
-        if user.has_role(StaffRole.DEPARTMENT_HEAD):
-            allowed |= HEAD_ACTIONS
-        elif user.has_role(StaffRole.OFFICER):
-            allowed |= OFFICER_ACTIONS
+        for post in (Subject.DEPARTMENT_HEAD, Subject.OFFICER):
+            if post in posts:
+                allowed |= CASE_ACTIONS[post]
     return frozenset(allowed)
 
 

@@ -10,6 +10,8 @@ from ninja import Header, Query, Router, Schema, Status
 from pydantic import Field
 
 from yiwang.accounts.auth import api_auth
+from yiwang.accounts.policy import Permission, api_requires
+from yiwang.audit.services import personal_data_read
 from yiwang.cases import presenters, selectors, services
 from yiwang.cases.schemas import ActionIn, ApplicationIn, ApplicationOut, ApplicationPage, CaseOut, CasePage
 from yiwang.cases.states import CaseStatus
@@ -20,6 +22,7 @@ router = Router(tags=["申办与办件"], auth=api_auth)
 
 
 @router.post("/applications", response={201: ApplicationOut}, summary="提交申请（单个事项或一件事）")
+@api_requires(Permission.APPLY)
 def submit_application(
     request: HttpRequest,
     payload: ApplicationIn,
@@ -45,8 +48,16 @@ class ApplicationFilters(Schema):
 
 
 @router.get("/applications", response=ApplicationPage, summary="我的申办（工作人员：职责范围内的申办）")
+@api_requires(Permission.CASE_READ)
 def list_applications(request: HttpRequest, filters: Query[ApplicationFilters]) -> dict[str, Any]:
     page = paginate(request, selectors.application_list(request.auth), filters.page)
+    personal_data_read(
+        actor=request.auth,
+        obj=None,
+        view="api.applications",
+        label=f"申办列表第 {filters.page} 页",
+        detail={"applications": [a.number for a in page.rows]},
+    )
     return {
         "items": [presenters.application_detail(a, request.auth) for a in page.rows],
         "count": page.count,
@@ -55,8 +66,11 @@ def list_applications(request: HttpRequest, filters: Query[ApplicationFilters]) 
 
 
 @router.get("/applications/{number}", response=ApplicationOut, summary="申办详情：状态、办件、过程、文书")
+@api_requires(Permission.CASE_READ)
 def get_application(request: HttpRequest, number: str) -> dict[str, Any]:
-    return presenters.application_detail(services.load_application(request.auth, number), request.auth)
+    application = services.load_application(request.auth, number)
+    personal_data_read(actor=request.auth, obj=application, view="api.application")
+    return presenters.application_detail(application, request.auth)
 
 
 @router.post(
@@ -64,6 +78,7 @@ def get_application(request: HttpRequest, number: str) -> dict[str, Any]:
     response=ApplicationOut,
     summary="申办整体动作：一件事整体受理、一次性补正告知、补正、撤回",
 )
+@api_requires(Permission.CASE_ACT)
 def act_on_application(request: HttpRequest, number: str, payload: ActionIn) -> dict[str, Any]:
     application = services.application_act(
         actor=request.auth, number=number, action=payload.action, body=_body(payload), channel=payload.channel
@@ -77,6 +92,7 @@ def act_on_application(request: HttpRequest, number: str, payload: ActionIn) -> 
     summary="文书 PDF：acceptance 受理通知书 / refusal 不予受理通知书 / supplement 补正材料一次性告知书 / "
     "completion 办结通知书",
 )
+@api_requires(Permission.CASE_READ)
 def get_notice(
     request: HttpRequest, number: str, kind: Literal["acceptance", "refusal", "supplement", "completion"]
 ) -> HttpResponse:
@@ -84,6 +100,7 @@ def get_notice(
 
     application = services.load_application(request.auth, number)
     filename, content = notice_pdf(application, kind)
+    personal_data_read(actor=request.auth, obj=application, view="api.notice", detail={"notice": kind})
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
     return response
@@ -97,6 +114,7 @@ class CaseFilters(Schema):
 
 
 @router.get("/cases", response=CasePage, summary="办件列表（仅职责范围内；按承诺办结日期排序）")
+@api_requires(Permission.CASE_READ)
 def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, Any]:
     cases = selectors.case_list(
         request.auth, department=filters.department, status=filters.status, warning=filters.warning
@@ -110,13 +128,17 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, A
 
 
 @router.get("/cases/{number}", response=CaseOut, summary="办件详情：状态、期限、预警、过程")
+@api_requires(Permission.CASE_READ)
 def get_case(request: HttpRequest, number: str) -> dict[str, Any]:
-    return presenters.case_detail(selectors.case_detail(request.auth, number), request.auth)
+    case = selectors.case_detail(request.auth, number)
+    personal_data_read(actor=request.auth, obj=case, view="api.case")
+    return presenters.case_detail(case, request.auth)
 
 
 @router.post(
     "/cases/{number}/actions", response=CaseOut, summary="办件动作（状态不允许或已被他人处理时返回 409）"
 )
+@api_requires(Permission.CASE_ACT)
 def act_on_case(request: HttpRequest, number: str, payload: ActionIn) -> dict[str, Any]:
     case = services.case_act(
         actor=request.auth, number=number, action=payload.action, body=_body(payload), channel=payload.channel

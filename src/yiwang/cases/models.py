@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from yiwang.cases.states import CaseStatus
+from yiwang.core.fields import BlindIndexField, EncryptedField, EncryptedJSONField
 
 
 class Channel(models.TextChoices):
@@ -76,9 +77,13 @@ class Application(models.Model):
     applicant_id_type = models.CharField(
         "证件类型", max_length=3, help_text="111 公民身份号码；001 统一社会信用代码"
     )
-    applicant_id_number = models.CharField("证件号码", max_length=18, db_index=True)
+    applicant_id_number = EncryptedField("证件号码", index_field="applicant_id_number_index")
+    applicant_id_number_index = BlindIndexField(source="applicant_id_number", db_index=True)
     legal_representative = models.CharField("法定代表人", max_length=50, blank=True)
-    legal_representative_id_number = models.CharField("法定代表人身份号码", max_length=18, blank=True)
+    legal_representative_id_number = EncryptedField(
+        "法定代表人身份号码", index_field="legal_representative_id_number_index", blank=True
+    )
+    legal_representative_id_number_index = BlindIndexField(source="legal_representative_id_number")
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="提交人",
@@ -93,7 +98,7 @@ class Application(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    form = models.JSONField("申请表单", default=dict)
+    form = EncryptedJSONField("申请表单", default=dict)
     sharing_consent = models.BooleanField(
         "授权共享", default=False, help_text="申请人授权办理部门为本次申请查询、调取其电子证照和数据"
     )
@@ -184,7 +189,7 @@ class Case(models.Model):
     )
     status = models.CharField("状态", max_length=24, choices=CaseStatus.choices, default=CaseStatus.SUBMITTED)
     case_type = models.CharField("办件类型", max_length=1)
-    data = models.JSONField("办件数据", default=dict, help_text="申请表单及前置事项移交的数据")
+    data = EncryptedJSONField("办件数据", default=dict, help_text="申请表单及前置事项移交的数据")
 
     received_on = models.DateField("收件日期")
     supplement_deadline = models.DateField("补正告知期限", help_text="逾期未告知补正的，自收件之日起视为受理")
@@ -221,7 +226,7 @@ class Case(models.Model):
 
     decided_at = models.DateTimeField("决定时间", null=True, blank=True)
     completed_at = models.DateTimeField("办结时间", null=True, blank=True)
-    result = models.JSONField("办理结果", default=dict, blank=True)
+    result = EncryptedJSONField("办理结果", default=dict, blank=True)
 
     revision = models.PositiveIntegerField("修订号", default=0, help_text="每次状态变化加一，用于并发控制")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -261,7 +266,7 @@ class CaseEvent(models.Model):
     actor_role = models.CharField("操作角色", max_length=24)
     channel = models.CharField("渠道", max_length=10, blank=True)
     reason = models.TextField("理由/意见", blank=True)
-    data = models.JSONField("附加数据", default=dict, blank=True)
+    data = EncryptedJSONField("附加数据", default=dict, blank=True)
     at = models.DateTimeField("时间")
 
     class Meta:
@@ -408,7 +413,8 @@ class PledgeCheck(models.Model):
 class CreditMark(models.Model):
     """失信记录: a false pledge; until repaired (信用修复) the holder may not pledge again."""
 
-    holder_code = models.CharField("主体代码", max_length=18, db_index=True)
+    holder_code = EncryptedField("主体代码", index_field="holder_code_index")
+    holder_code_index = BlindIndexField(source="holder_code")
     holder_name = models.CharField("主体名称", max_length=100)
     case = models.ForeignKey(Case, verbose_name="办件", on_delete=models.PROTECT, related_name="+")
     reason = models.TextField("原因")
@@ -430,7 +436,7 @@ class CreditMark(models.Model):
     class Meta:
         verbose_name = "失信记录"
         verbose_name_plural = "失信记录"
-        indexes = [models.Index(fields=["holder_code", "repaired_at"], name="creditmark_open")]
+        indexes = [models.Index(fields=["holder_code_index", "repaired_at"], name="creditmark_open")]
 
     def __str__(self) -> str:
         return f"{self.holder_name} {self.created_at:%Y-%m-%d}"

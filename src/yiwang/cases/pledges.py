@@ -16,6 +16,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from yiwang.accounts.models import User
+from yiwang.accounts.policy import Permission, allows
+from yiwang.audit import services as audit
+from yiwang.audit.models import AuditAction
 from yiwang.calendar.selectors import add_working_days
 from yiwang.cases.models import ApplicationMaterial, Case, CreditMark, PledgeCheck, PledgeCheckStatus
 from yiwang.cases.states import Action, CaseStatus, is_allowed
@@ -50,11 +53,7 @@ def pledge_checks_open(case: Case, start: date) -> None:
 
 def pledge_checks_for(user: User, *, status: str = "") -> QuerySet[PledgeCheck]:
     checks = PledgeCheck.objects.select_related("case__application", "material__material", "department")
-    if not (
-        user.has_role(StaffRole.OFFICER)
-        or user.has_role(StaffRole.DEPARTMENT_HEAD)
-        or user.has_role(StaffRole.SUPERVISOR)
-    ):
+    if not allows(user, Permission.PLEDGE_CHECKS):
         return checks.none()
     if not user.has_role(StaffRole.SUPERVISOR):
         checks = checks.filter(department_id=user.department_id)
@@ -71,9 +70,7 @@ def pledge_check_conclude(
     check = pledge_checks_for(actor).filter(pk=check_id).first()
     if check is None:
         raise NotFound("未找到该核查任务", code="pledge_check_not_found")
-    if actor.department_id != check.department_id or not (
-        actor.has_role(StaffRole.OFFICER) or actor.has_role(StaffRole.DEPARTMENT_HEAD)
-    ):
+    if actor.department_id != check.department_id or not allows(actor, Permission.PLEDGE_CONCLUDE):
         raise Forbidden("action_forbidden", "只有核查部门的审批人员可以作出核查结论")
     problems: dict[str, list[str]] = {}
     if method not in METHODS:
@@ -92,6 +89,13 @@ def pledge_check_conclude(
     check.refresh_from_db()
     if not truthful:
         _consequences_of_false_pledge(check, actor=actor, note=note)
+    audit.record(
+        action=AuditAction.PLEDGE_CONCLUDE,
+        obj=check,
+        label=check.case.number,
+        actor=actor,
+        detail={"from": PledgeCheckStatus.PENDING, "to": outcome, "method": method, "note": note},
+    )
     return check
 
 
@@ -126,7 +130,7 @@ def _consequences_of_false_pledge(check: PledgeCheck, *, actor: User, note: str)
 @transaction.atomic
 def credit_mark_repair(*, actor: User, mark_id: int, note: str) -> CreditMark:
     """信用修复: a supervisor or department head restores the holder's right to pledge."""
-    if not (actor.has_role(StaffRole.SUPERVISOR) or actor.has_role(StaffRole.DEPARTMENT_HEAD)):
+    if not allows(actor, Permission.CREDIT_REPAIR):
         raise Forbidden("action_forbidden", "信用修复须由效能监察人员或部门负责人审核")
     note = (note or "").strip()
     if not note or len(note) > 1000:
@@ -138,4 +142,12 @@ def credit_mark_repair(*, actor: User, mark_id: int, note: str) -> CreditMark:
         if not CreditMark.objects.filter(pk=mark_id).exists():
             raise NotFound("未找到该失信记录", code="credit_mark_not_found")
         raise Conflict("credit_mark_repaired", "该失信记录已修复")
-    return CreditMark.objects.get(pk=mark_id)
+    mark = CreditMark.objects.select_related("case").get(pk=mark_id)
+    audit.record(
+        action=AuditAction.CREDIT_REPAIR,
+        obj=mark,
+        label=mark.case.number,
+        actor=actor,
+        detail={"from": "open", "to": "repaired", "note": note},
+    )
+    return mark

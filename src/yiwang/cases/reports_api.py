@@ -9,7 +9,7 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from yiwang.accounts.auth import api_auth
-from yiwang.cases.pledges import Forbidden
+from yiwang.accounts.policy import Permission, api_requires
 from yiwang.cases.reports import material_reduction
 
 router = Router(tags=["统计"], auth=api_auth)
@@ -30,8 +30,7 @@ class MaterialReductionOut(Schema):
     response=MaterialReductionOut,
     summary="减材料统计：事项要求的材料数与申请人实际提交数（工作人员）",
 )
+@api_requires(Permission.REPORTS)
 def materials_report(request: HttpRequest, item_code: str) -> dict[str, Any]:
-    if request.auth.kind != "staff":
-        raise Forbidden("staff_only", "仅工作人员可查看统计")
     report = material_reduction(item_code)
     return {name: getattr(report, name) for name in MaterialReductionOut.model_fields}

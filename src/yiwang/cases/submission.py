@@ -16,6 +16,8 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from yiwang.accounts.models import User, UserKind
+from yiwang.audit import services as audit
+from yiwang.audit.models import AuditAction
 from yiwang.cases import deadlines, numbers
 from yiwang.cases.access import is_applicant
 from yiwang.cases.formcheck import form_errors
@@ -184,6 +186,19 @@ def _submit(
     shared = [p for p in provided if p.shared]
     if shared or sharing_consent:
         _record_sharing(application, actor=actor, who=who, shared=shared, consent=sharing_consent)
+    # Last, so the audit chain's lock is held only until this transaction commits.
+    audit.record(
+        action=AuditAction.APPLICATION_SUBMIT,
+        obj=application,
+        actor=actor,
+        detail={
+            "item": item,
+            "bundle": bundle,
+            "channel": channel,
+            "on_behalf": not is_applicant(actor),
+            "cases": [{"number": case.number, "to": case.status} for case in application.cases.all()],
+        },
+    )
     return application
 
 

@@ -9,6 +9,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from yiwang.accounts.models import User
+from yiwang.audit import services as audit
+from yiwang.audit.models import AuditAction
 from yiwang.cases.models import Case, CaseEvent
 from yiwang.cases.states import TRANSITIONS, Action, CaseStatus
 from yiwang.core.errors import Conflict
@@ -42,6 +44,7 @@ def record_event(
     data: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> CaseEvent:
+    """Save one immutable case event and its audit-trail entry, in the caller's transaction."""
     event = new_event(
         case,
         action=action,
@@ -55,6 +58,19 @@ def record_event(
         at=at,
     )
     event.save(force_insert=True)
+    audit.record(
+        action=AuditAction.CASE_TRANSITION,
+        obj=case,
+        actor=actor,
+        detail={
+            "action": action,
+            "from": from_status,
+            "to": to_status,
+            "role": role,
+            "case_channel": channel,
+            "reason": reason,
+        },
+    )
     return event
 
 

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from yiwang.accounts.policy import public
 from yiwang.catalog import presenters, selectors
 from yiwang.catalog.schemas import BundleOut, BundleSummaryOut, DepartmentOut, ItemGuideOut, ItemsPage
 from yiwang.core.pagination import paginate
@@ -16,6 +17,7 @@ from yiwang.core.pagination import paginate
 router = Router(tags=["事项目录"])
 
 
+@public
 @router.get("/departments", response=list[DepartmentOut], summary="部门列表")
 def list_departments(request: HttpRequest) -> list[dict[str, str]]:
     return [
@@ -37,6 +39,7 @@ class ItemFilters(Schema):
     page: int = Field(1, ge=1, le=10_000)
 
 
+@public
 @router.get("/items", response=ItemsPage, summary="检索已发布事项")
 def list_items(request: HttpRequest, filters: Query[ItemFilters]) -> dict[str, object]:
     versions = selectors.item_search(
@@ -54,11 +57,13 @@ def list_items(request: HttpRequest, filters: Query[ItemFilters]) -> dict[str, o
     }
 
 
+@public
 @router.get("/items/{code}", response=ItemGuideOut, summary="事项办事指南（现行版本）")
 def get_item(request: HttpRequest, code: str) -> dict[str, object]:
     return presenters.item_guide(selectors.item_guide(code))
 
 
+@public
 @router.get("/bundles", response=list[BundleSummaryOut], summary="一件事列表")
 def list_bundles(request: HttpRequest) -> list[dict[str, object]]:
     bundles = selectors.bundles_published().annotate(
@@ -67,6 +72,7 @@ def list_bundles(request: HttpRequest) -> list[dict[str, object]]:
     return [presenters.bundle_summary(b, member_count=b.published_members) for b in bundles]
 
 
+@public
 @router.get("/bundles/{code}", response=BundleOut, summary="一件事详情：组成事项、合并表单、材料清单")
 def get_bundle(request: HttpRequest, code: str) -> dict[str, object]:
     return presenters.bundle_detail(selectors.bundle_detail(code))

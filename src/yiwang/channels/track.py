@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from yiwang.cases import selectors
 from yiwang.cases.models import ApplicationStatus
 from yiwang.cases.states import CaseStatus
+from yiwang.channels.guards import public
 
 
 class TrackForm(forms.Form):
@@ -25,6 +26,7 @@ class TrackForm(forms.Form):
     )
 
 
+@public
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest, number: str) -> HttpResponse:
     form = TrackForm(request.POST or None)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from yiwang.channels import me, track, views
+from yiwang.channels.guards import public
 
 app_name = "channels"
 
@@ -12,7 +13,9 @@ urlpatterns = [
     path("bundles/", views.bundle_list, name="bundle_list"),
     path("bundles/<slug:code>/", views.bundle_detail, name="bundle_detail"),
     path("track/<str:number>/", track.track, name="track"),
-    path("accounts/login/", me.LoginView.as_view(), name="login"),
-    path("accounts/logout/", me.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", public(me.LoginView.as_view()), name="login"),
+    path("accounts/logout/", public(me.LogoutView.as_view()), name="logout"),
     path("me/data-uses/", me.data_uses, name="data_uses"),
+    path("me/security/", me.security, name="security"),
+    path("me/security/sign-out-everywhere/", me.sign_out_everywhere, name="sign_out_everywhere"),
 ]

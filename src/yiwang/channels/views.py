@@ -16,6 +16,7 @@ from yiwang.catalog import codes, presenters, selectors
 from yiwang.channels import reads
 from yiwang.channels.filters import MAX_PAGE, parse_item_filters
 from yiwang.channels.formsheet import sheet_rows
+from yiwang.channels.guards import public
 from yiwang.core.errors import NotFound
 from yiwang.core.pagination import Page, paginate
 
@@ -44,6 +45,7 @@ def _not_found(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "channels/not_found.html", {"message": message}, status=404)
 
 
+@public
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """The portal's 404 for any unknown address; meant as the project's `handler404`."""
     return _not_found(request, "您访问的页面不存在或已下线。")
@@ -61,6 +63,7 @@ def _last_page_if_past_end(request: HttpRequest, queryset: Any, page: Page) -> P
     return page
 
 
+@public
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """首页: search the published items, filter them, and find bundles and departments."""
@@ -114,6 +117,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "channels/home.html", context)
 
 
+@public
 @require_safe
 def item_guide(request: HttpRequest, code: str) -> HttpResponse:
     """办事指南: the current published guide of one item."""
@@ -154,18 +158,21 @@ def _form_sheet(request: HttpRequest, code: str, *, sample: bool) -> HttpRespons
     return render(request, "channels/form_sheet.html", context)
 
 
+@public
 @require_safe
 def item_form_print(request: HttpRequest, code: str) -> HttpResponse:
     """空白表格: the item's application form, to print and fill in by hand."""
     return _form_sheet(request, code, sample=False)
 
 
+@public
 @require_safe
 def item_form_sample(request: HttpRequest, code: str) -> HttpResponse:
     """示例样表: the same form filled with the schema's examples."""
     return _form_sheet(request, code, sample=True)
 
 
+@public
 @require_safe
 def bundle_list(request: HttpRequest) -> HttpResponse:
     """一件事: every published bundle."""
@@ -176,6 +183,7 @@ def bundle_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public
 @require_safe
 def bundle_detail(request: HttpRequest, code: str) -> HttpResponse:
     """一件事详情: members, order, the merged form and the union of materials."""

@@ -13,6 +13,8 @@ from ninja.files import UploadedFile
 
 from yiwang.accounts.auth import api_auth
 from yiwang.accounts.models import User
+from yiwang.accounts.policy import Permission, api_requires
+from yiwang.audit.services import personal_data_read
 from yiwang.core.errors import ValidationFailed
 from yiwang.documents import selectors, services
 from yiwang.documents.errors import ALLOWED_TYPES_LABEL
@@ -58,6 +60,7 @@ def _caller(request: HttpRequest) -> Any:
     # the shared validation handler drops a location part called "file". The contract says required.
     openapi_extra={"requestBody": {"content": {"multipart/form-data": {"schema": {"required": ["file"]}}}}},
 )
+@api_requires(Permission.UPLOAD)
 def upload_document(request: HttpRequest, file: File[UploadedFile | None] = None) -> Status:
     if file is None:
         raise ValidationFailed({"file": ["必填"]})
@@ -66,6 +69,7 @@ def upload_document(request: HttpRequest, file: File[UploadedFile | None] = None
 
 
 @router.get("/documents/{document_id}", response=DocumentOut, summary="材料信息")
+@api_requires(Permission.DOCUMENT_READ)
 def get_document(request: HttpRequest, document_id: str) -> dict[str, object]:
     return document_out(selectors.document_for(_caller(request), document_id))
 
@@ -84,8 +88,12 @@ def get_document(request: HttpRequest, document_id: str) -> dict[str, object]:
         }
     },
 )
+@api_requires(Permission.DOCUMENT_READ)
 def get_document_content(request: HttpRequest, document_id: str) -> FileResponse:
     document = selectors.document_for(_caller(request), document_id)
+    personal_data_read(
+        actor=_caller(request), obj=document, view="api.document_content", label=document.original_name
+    )
     response = FileResponse(selectors.document_open(document), content_type=document.content_type)
     response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(document.original_name, safe='')}"
     response["X-Content-Type-Options"] = "nosniff"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import uuid
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -60,19 +62,31 @@ def document_upload(*, owner: User, upload: UploadedFile) -> Document:
 
 
 def _blob_store(upload: UploadedFile, *, key: str, size: int) -> str:
-    """Write the bytes under `key` unless an intact copy is already there (stored once)."""
+    """Write the bytes under `key` unless an intact copy is already there (stored once).
+
+    A file under `key` is only ever complete: on local disk the bytes go to a private temporary
+    name, are synced, and are renamed into place (atomic, so a concurrent upload of the same bytes
+    or a crash mid-write never leaves a short file under the key); object storage writes an object
+    whole or not at all.
+    """
     if default_storage.exists(key):
         if default_storage.size(key) == size:
             return key
-        # A write cut short by a crash: the digest names these bytes, so replace what is there.
         logger.warning("document blob %s has the wrong size; writing it again", key)
-        default_storage.delete(key)
     upload.seek(0)
-    saved = default_storage.save(key, upload)
-    if saved != key:
-        # Another request stored the same bytes between exists() and save(); the storage kept both
-        # under different names. The copy at `key` is identical, so drop ours.
-        default_storage.delete(saved)
+    try:
+        final_path = default_storage.path(key)
+    except NotImplementedError:  # object storage: no local path, and PUT is atomic
+        saved = default_storage.save(key, upload)
+        if saved != key:
+            # Another request stored the same bytes between exists() and save(): keep one copy.
+            default_storage.delete(saved)
+        return key
+    temporary = default_storage.save(f"{key}.{uuid.uuid4().hex}.part", upload)
+    temporary_path = default_storage.path(temporary)
+    with open(temporary_path, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(temporary_path, final_path)
     return key
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from yiwang.audit.admin_reads import PersonalDataReadAdmin
 from yiwang.licences.models import DepartmentKey, Licence, LicenceStatusChange, LicenceType
 
 
@@ -51,7 +52,8 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Licence)
-class LicenceAdmin(_ReadOnly):
+class LicenceAdmin(PersonalDataReadAdmin, _ReadOnly):
+    audit_view = "admin.licence"
     list_display = ["name", "number", "holder_name", "issuer", "issued_on", "valid_until", "status"]
     list_filter = ["status", "licence_type"]
     search_fields = ["=identifier", "=number", "=holder_code"]

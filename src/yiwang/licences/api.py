@@ -15,6 +15,8 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from yiwang.accounts.auth import api_auth
+from yiwang.accounts.policy import Permission, api_requires, public
+from yiwang.audit.services import personal_data_read
 from yiwang.licences import presenters, selectors, services
 from yiwang.sharing.services import data_read_authorise, own_code
 
@@ -90,6 +92,7 @@ class ListIn(UseIn):
     auth=None,
     summary="核验电子证照（公开）：签名是否有效、状态、颁发机构；不含持证人证件号码和照面信息",
 )
+@public
 def verify_licence(request: HttpRequest, identifier: str) -> dict[str, Any]:
     return presenters.verify_detail(services.licence_verify(selectors.licence_get(identifier)))
 
@@ -100,6 +103,7 @@ def verify_licence(request: HttpRequest, identifier: str) -> dict[str, Any]:
     url_name="licence_pdf",
     summary="电子证照 PDF（仅持证人本人），附核验二维码",
 )
+@api_requires(Permission.LICENCES_OWN)
 def get_licence_pdf(request: HttpRequest, identifier: str) -> HttpResponse:
     from yiwang.licences.pdf import licence_pdf
 
@@ -115,13 +119,14 @@ def get_licence_pdf(request: HttpRequest, identifier: str) -> HttpResponse:
     auth=api_auth,
     summary="电子证照详情（仅持证人本人）",
 )
+@api_requires(Permission.LICENCES_OWN)
 def get_licence(request: HttpRequest, identifier: str, use: Query[UseIn]) -> dict[str, Any]:
     user = request.auth
     if user.kind != "staff":
         return presenters.licence_detail(selectors.licence_for_holder(user, identifier))
     # 用证: a department reads a licence only with a stated reason for a case of its own; logged either way.
     licence = selectors.licence_get(identifier)
-    data_read_authorise(
+    grant = data_read_authorise(
         actor=user,
         holder_code=licence.holder_code,
         reason=use.reason,
@@ -129,6 +134,13 @@ def get_licence(request: HttpRequest, identifier: str, use: Query[UseIn]) -> dic
         licence_identifier=licence.identifier,
         fields=[f["name"] for f in licence.licence_type.data_fields],
         action="view",
+    )
+    personal_data_read(
+        actor=user,
+        obj=licence,
+        view="api.licence",
+        label=licence.identifier,
+        detail={"case": use.case, "use_log_seq": grant.use.seq if grant.use else None},
     )
     return presenters.licence_detail(licence)
 
@@ -139,10 +151,11 @@ def get_licence(request: HttpRequest, identifier: str, use: Query[UseIn]) -> dic
     auth=api_auth,
     summary="持证主体的电子证照：本人的；工作人员须说明事由和办件编号，且须经授权或有法定依据（均记入用数记录）",
 )
+@api_requires(Permission.LICENCES_OWN)
 def list_licences(request: HttpRequest, filters: Query[ListIn]) -> list[dict[str, Any]]:
     user = request.auth
     holder = (filters.holder or own_code(user)).strip().upper()
-    data_read_authorise(
+    grant = data_read_authorise(
         actor=user,
         holder_code=holder,
         reason=filters.reason,
@@ -150,5 +163,16 @@ def list_licences(request: HttpRequest, filters: Query[ListIn]) -> list[dict[str
         fields=["*"],
         action="query",
     )
-    licences = selectors.holder_licences(holder, type_code=filters.type)[:100]
+    licences = list(selectors.holder_licences(holder, type_code=filters.type)[:100])
+    personal_data_read(
+        actor=user,
+        obj=None,
+        view="api.licences",
+        label=holder,
+        detail={
+            "case": filters.case,
+            "use_log_seq": grant.use.seq if grant.use else None,
+            "licences": [licence.identifier for licence in licences],
+        },
+    )
     return [presenters.licence_detail(licence) for licence in licences]

@@ -15,6 +15,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from yiwang.core.fields import BlindIndexField, EncryptedField, EncryptedJSONField
+
 
 class HolderKind(models.TextChoices):
     """持证主体类别."""
@@ -160,7 +162,8 @@ class Licence(models.Model):
     number = models.CharField("证照编号", max_length=100)
     name = models.CharField("证照名称", max_length=100)
     holder_name = models.CharField("持证主体", max_length=100)
-    holder_code = models.CharField("持证主体代码", max_length=18)
+    holder_code = EncryptedField("持证主体代码", index_field="holder_code_index")
+    holder_code_index = BlindIndexField(source="holder_code")
     holder_code_type = models.CharField("持证主体代码类型", max_length=3, choices=HolderCodeType.choices)
     issuer = models.ForeignKey(
         "catalog.Department",
@@ -179,7 +182,7 @@ class Licence(models.Model):
     version = models.PositiveSmallIntegerField("版本号", default=1)
     serial = models.CharField("流水号", max_length=40)
     jurisdiction = models.CharField("管辖属地", max_length=12, help_text="行政区划代码")
-    data = models.JSONField("照面信息", default=dict, blank=True)
+    data = EncryptedJSONField("照面信息", default=dict, blank=True)
     case = models.ForeignKey(
         "cases.Case",
         verbose_name="来源办件",
@@ -209,7 +212,7 @@ class Licence(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["holder_code", "licence_type"], name="licence_holder_type"),
+            models.Index(fields=["holder_code_index", "licence_type"], name="licence_holder_type"),
             models.Index(fields=["status", "valid_until"], name="licence_status_expiry"),
             models.Index(fields=["issuer", "-issued_on"], name="licence_issuer_recent"),
         ]

@@ -7,10 +7,12 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from yiwang.channels.guards import public
 from yiwang.core.errors import DomainError
 from yiwang.licences import presenters, selectors, services
 
 
+@public
 @require_safe
 @never_cache  # the status can change at any time: never show a stale verdict
 def verify_page(request: HttpRequest, identifier: str) -> HttpResponse:

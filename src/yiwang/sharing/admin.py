@@ -7,12 +7,14 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from yiwang.audit.admin_reads import PersonalDataReadAdmin
 from yiwang.core.masking import mask_id_number
 from yiwang.sharing.models import DataUse
 
 
 @admin.register(DataUse)
-class DataUseAdmin(admin.ModelAdmin):
+class DataUseAdmin(PersonalDataReadAdmin, admin.ModelAdmin):
+    audit_view = "admin.data_use"
     list_display = [
         "seq",
         "at",

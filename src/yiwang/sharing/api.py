@@ -11,6 +11,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from yiwang.accounts.auth import api_auth
+from yiwang.accounts.policy import Permission, api_requires
 from yiwang.core.pagination import paginate
 from yiwang.sharing.models import Basis, Outcome
 from yiwang.sharing.selectors import data_uses_of
@@ -44,6 +45,7 @@ class PageIn(Schema):
 
 
 @router.get("/me/data-uses", response=DataUsePage, summary="谁用了我的数据：每一次查询、调取（含被拒绝的）")
+@api_requires(Permission.DATA_USES_OWN)
 def my_data_uses(request: HttpRequest, filters: Query[PageIn]) -> dict[str, Any]:
     page = paginate(request, data_uses_of(request.auth), filters.page)
     outcomes, bases = dict(Outcome.choices), dict(Basis.choices)

@@ -8,6 +8,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives import hashes
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from yiwang.sharing.models import ChainHead, DataUse
@@ -40,10 +41,15 @@ def sm3_hex(data: bytes) -> str:
     return digest.finalize().hex()
 
 
-def row_hash(values: dict[str, Any]) -> str:
-    canonical = {name: values[name] for name in HASHED_FIELDS}
+def canonical_hash(values: dict[str, Any], fields: list[str]) -> str:
+    """SM3 of the named fields as sorted, compact JSON (`at` to the microsecond): one row's hash in any chain."""
+    canonical = {name: values[name] for name in fields}
     canonical["at"] = canonical["at"].isoformat(timespec="microseconds")
     return sm3_hex(json.dumps(canonical, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode())
+
+
+def row_hash(values: dict[str, Any]) -> str:
+    return canonical_hash(values, HASHED_FIELDS)
 
 
 @transaction.atomic
@@ -80,15 +86,20 @@ class ChainReport:
 
 
 def verify(*, batch: int = 5000) -> ChainReport:
-    """Walk the chain in order: every row's hash, its link to the previous row, no gaps, a matching head."""
+    """Walk the use log in order: every row's hash, its link to the previous row, no gaps, a matching head."""
+    return verify_chain(DataUse, CHAIN, HASHED_FIELDS, batch=batch)
+
+
+def verify_chain(model: type[Model], chain: str, fields: list[str], *, batch: int = 5000) -> ChainReport:
+    """Verify any chain of rows with `seq`, `prev_hash` and `hash` columns hashed by `canonical_hash`."""
     problems: list[str] = []
     expected_prev, expected_seq, count = GENESIS, 1, 0
     last_seq = 0
     while True:
         rows = list(
-            DataUse.objects.filter(seq__gt=last_seq)
+            model._default_manager.filter(seq__gt=last_seq)
             .order_by("seq")
-            .values(*HASHED_FIELDS, "hash", "pk")[:batch]
+            .values(*fields, "hash", "pk")[:batch]
         )
         if not rows:
             break
@@ -98,10 +109,10 @@ def verify(*, batch: int = 5000) -> ChainReport:
                 problems.append(f"第 {expected_seq} 条至第 {row['seq'] - 1} 条缺失（记录被删除）")
             if row["prev_hash"] != expected_prev:
                 problems.append(f"第 {row['seq']} 条与前一条不衔接（记录被删除、插入或调换顺序）")
-            if row_hash(row) != row["hash"]:
+            if canonical_hash(row, fields) != row["hash"]:
                 problems.append(f"第 {row['seq']} 条内容与其哈希不符（记录被修改）")
             expected_prev, expected_seq, last_seq = row["hash"], row["seq"] + 1, row["seq"]
-    head = ChainHead.objects.filter(name=CHAIN).first()
+    head = ChainHead.objects.filter(name=chain).first()
     if head is not None and (head.seq != last_seq or head.hash != expected_prev):
         problems.append(f"链尾应为第 {head.seq} 条，实际为第 {last_seq} 条（末尾记录被删除或追加未登记）")
     return ChainReport(rows=count, problems=problems)

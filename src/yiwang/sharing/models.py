@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from yiwang.core.fields import BlindIndexField, EncryptedField
+
 
 class Outcome(models.TextChoices):
     GRANTED = "granted", "准许"
@@ -38,7 +40,8 @@ class DataUse(models.Model):
     department_name = models.CharField("使用部门名称", max_length=100, blank=True)
     case_number = models.CharField("办件编号", max_length=40, blank=True)
     reason = models.CharField("申请事由", max_length=200, blank=True)
-    holder_code = models.CharField("持证主体代码", max_length=18, db_index=True)
+    holder_code = EncryptedField("持证主体代码", index_field="holder_code_index")
+    holder_code_index = BlindIndexField(source="holder_code")
     licence_identifier = models.CharField("电子证照标识", max_length=120, blank=True)
     action = models.CharField("操作", max_length=20, help_text="query 查询 / view 查看 / download 下载")
     fields = models.JSONField("涉及字段", default=list)
@@ -52,7 +55,7 @@ class DataUse(models.Model):
         verbose_name = "用数记录"
         verbose_name_plural = "用数记录"
         ordering = ["seq"]
-        indexes = [models.Index(fields=["holder_code", "-seq"], name="datause_holder_recent")]
+        indexes = [models.Index(fields=["holder_code_index", "-seq"], name="datause_holder_recent")]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.department_name or self.actor_name} {self.get_outcome_display()}"

@@ -40,13 +40,19 @@ def test_registration_creates_a_person_who_is_then_signed_in(client):
 
     assert response.status_code == 302 and response["Location"] == "/me/applications/"
     user = User.objects.get(id_number="11010519491231002X")
-    assert (user.kind, user.name, user.username, user.mobile) == (
-        "person",
-        "李晓明",
-        "11010519491231002X",
-        "13912345678",
-    )
+    assert (user.kind, user.name, user.mobile) == ("person", "李晓明", "13912345678")
+    assert "1949" not in user.username, "the username is stored in clear: it must not be the ID number"
     assert user.check_password(PASSWORD)
+    assert client.get("/me/applications/").status_code == 200
+
+
+def test_a_registered_person_signs_in_with_the_id_number(client):
+    client.post("/accounts/register/", person(id_number="11010519491231002X"))
+    client.logout()
+
+    response = client.post("/accounts/login/", {"username": "11010519491231002x", "password": PASSWORD})
+
+    assert response.status_code == 302
     assert client.get("/me/applications/").status_code == 200
 
 

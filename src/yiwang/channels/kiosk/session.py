@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from yiwang.accounts.models import User, UserKind
+from yiwang.accounts.policy import Permission, declare
 
 SESSION_KEY = "kiosk_user_id"
 # The server keeps the session this much longer than the screen waits, so that kiosk.js's own
@@ -71,4 +72,5 @@ def kiosk_login_required(view: Callable[..., HttpResponse]) -> Callable[..., Htt
             return redirect(f"{reverse('kiosk:login')}?{urlencode({'next': request.get_full_path()})}")
         return view(request, *args, **kwargs)
 
-    return wrapper
+    # The kiosk's own sign-in (ID number + PIN), separate from the portal's session login.
+    return declare(Permission.KIOSK_SELF)(wrapper)

@@ -32,6 +32,7 @@ from yiwang.cases.states import CaseStatus
 from yiwang.catalog import codes
 from yiwang.catalog import selectors as catalog_selectors
 from yiwang.catalog.presenters import material_out
+from yiwang.channels.guards import public
 from yiwang.channels.kiosk import reads
 from yiwang.channels.kiosk.forms import KioskLoginForm
 from yiwang.channels.kiosk.readers import get_reader
@@ -91,6 +92,7 @@ def _qr_svg(url: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(image.to_string()).decode("ascii")
 
 
+@public
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """自助终端首页: the most-used items as big tiles, 办件查询 and 打印文书."""
@@ -105,6 +107,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return _render(request, "home.html", context)
 
 
+@public
 @require_safe
 def item_guide(request: HttpRequest, code: str) -> HttpResponse:
     """办事指南 at the kiosk: what to bring, how long it takes, where to go."""
@@ -135,6 +138,7 @@ def _safe_next(request: HttpRequest, raw: str) -> str:
     return default
 
 
+@public
 @never_cache
 @require_http_methods(["GET", "POST"])
 def login(request: HttpRequest) -> HttpResponse:
@@ -175,6 +179,7 @@ def login(request: HttpRequest) -> HttpResponse:
     return _render(request, "login.html", context, status=status)
 
 
+@public
 @require_POST
 def logout(request: HttpRequest) -> HttpResponse:
     """退出 — by the citizen's tap, or by kiosk.js when nobody touched the screen for the idle time."""
@@ -183,6 +188,7 @@ def logout(request: HttpRequest) -> HttpResponse:
     return redirect(f"{reverse('kiosk:home')}?bye={reason}")
 
 
+@public
 @never_cache
 @require_POST
 def ping(request: HttpRequest) -> HttpResponse:

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from yiwang.accounts.models import User
-from yiwang.cases.access import is_applicant
+from yiwang.accounts.policy import Permission
+from yiwang.channels.guards import page_requires
 
 
 def forbidden(request: HttpRequest, message: str = "") -> HttpResponse:
@@ -23,16 +19,12 @@ def not_found(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "channels/not_found.html", {"message": message}, status=404)
 
 
-def applicant_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Sign-in first (to LOGIN_URL with ?next=), then only applicants; staff get the 403 page."""
+def _applicant_forbidden(request: HttpRequest, message: str) -> HttpResponse:
+    return forbidden(request)  # the page explains the staff / applicant split in its own words
 
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not isinstance(request.user, User) or not is_applicant(request.user):
-            return forbidden(request)
-        return view(request, *args, **kwargs)
 
-    return login_required(wrapped)
+# Sign-in first (to LOGIN_URL with ?next=), then only applicants; staff get the 403 page.
+applicant_required = page_requires(Permission.APPLICATIONS_OWN, forbidden=_applicant_forbidden)
 
 
 def current_user(request: HttpRequest) -> User:

@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from yiwang.accounts.models import User, UserKind
+from yiwang.channels.guards import public
 from yiwang.channels.portal.registration import applicant_register
 from yiwang.core.errors import ValidationFailed
 from yiwang.core.identifiers import IdentifierError, normalize_id_number, normalize_mobile, normalize_uscc
@@ -112,6 +113,7 @@ def _password_help() -> list[str]:
         return [str(text).rstrip("。") for text in password_validators_help_texts()]
 
 
+@public
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
     """实名注册 (个人 / 法人); an account already signed in goes straight on."""
@@ -139,7 +141,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 for message in messages_:
                     form.add_error(name if name in form.fields else None, message)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="yiwang.accounts.backends.IdentifierBackend")
             return redirect(_next_url(request))
     context = {
         "form": form,

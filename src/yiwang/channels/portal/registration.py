@@ -12,6 +12,7 @@ knows it by heart, and it is unique by law.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -37,7 +38,9 @@ def applicant_register(
 ) -> User:
     """注册: a new natural-person or legal-person account; identifiers must already be normalised."""
     if kind == UserKind.PERSON:
-        username, field, taken = id_number, "id_number", TAKEN_PERSON
+        # Not the ID number: a username is shown and stored in clear; people sign in with the number
+        # through its blind index (accounts.backends).
+        username, field, taken = f"p{secrets.token_hex(8)}", "id_number", TAKEN_PERSON
         exists = User.objects.filter(id_number=id_number).exists()
     elif kind == UserKind.LEGAL:
         username, field, taken = uscc, "uscc", TAKEN_LEGAL

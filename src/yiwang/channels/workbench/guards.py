@@ -17,7 +17,9 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from yiwang.accounts.models import User, UserKind
+from yiwang.accounts.policy import Permission, allows, declare, who_may
 from yiwang.catalog.codes import StaffRole
+from yiwang.channels.guards import denied
 from yiwang.core.errors import DomainError
 
 ROLE_LABELS = dict(StaffRole.choices)
@@ -44,23 +46,26 @@ def is_staff_user(user: Any) -> bool:
     return bool(user.is_authenticated and user.kind == UserKind.STAFF)
 
 
-def staff_only(*roles: str) -> Callable[[View], View]:
-    """Signed-in staff only; with `roles`, staff holding at least one of them."""
+def staff_only(permission: Permission = Permission.WORKBENCH) -> Callable[[View], View]:
+    """Signed-in staff whose post holds `permission` (accounts.policy); others get a page saying why."""
 
     def decorate(view: View) -> View:
         @wraps(view)
         def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             user: Any = request.user
-            if not is_staff_user(user):
-                return forbidden(
-                    request,
-                    "工作台仅供政务服务工作人员使用。办事请前往一网通办门户，或到政务服务中心综合窗口办理。",
+            if not is_staff_user(user) and not allows(user, permission):
+                return denied(
+                    forbidden(
+                        request,
+                        "工作台仅供政务服务工作人员使用。办事请前往一网通办门户，或到政务服务中心综合窗口办理。",
+                    )
                 )
-            if roles and not any(user.has_role(role) for role in roles):
-                posts = "、".join(str(ROLE_LABELS.get(role, role)) for role in roles)
-                return forbidden(request, f"此页面仅供{posts}使用，您的岗位没有这项职责。")
+            if not allows(user, permission):
+                return denied(
+                    forbidden(request, f"此页面仅供{who_may(permission)}使用，您的岗位没有这项职责。")
+                )
             return view(request, *args, **kwargs)
 
-        return login_required(guarded)
+        return declare(permission)(login_required(guarded))
 
     return decorate

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from yiwang.audit.services import personal_data_read
 from yiwang.cases import presenters, services
 from yiwang.cases.models import Application, Case
 from yiwang.cases.notices_catalog import NOTICE_TITLES, notice_kinds
@@ -172,6 +173,7 @@ def render_application(
         posted=posted,
         bundle=application.bundle_id is not None,
     )
+    personal_data_read(actor=user, obj=application, view="workbench.application")
     return render(request, "channels/workbench/application.html", context, status=status)
 
 
@@ -183,8 +185,8 @@ def _nav_for(user: Any) -> str:
     return "overview" if user.has_role(StaffRole.SUPERVISOR) else "home"
 
 
-@require_safe
 @staff_only()
+@require_safe
 def application(request: StaffRequest, number: str) -> HttpResponse:
     try:
         found = services.load_application(request.user, number)
@@ -193,8 +195,8 @@ def application(request: StaffRequest, number: str) -> HttpResponse:
     return render_application(request, found)
 
 
-@require_POST
 @staff_only()
+@require_POST
 def application_act(request: StaffRequest, number: str) -> HttpResponse:
     """受理 / 不予受理 / 一次性告知补正 for the whole application, from the application page."""
     user = request.user

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from yiwang.accounts.policy import Permission
+from yiwang.audit.services import personal_data_read
 from yiwang.cases import access, presenters, services
 from yiwang.cases import selectors as case_selectors
 from yiwang.cases.deadlines import Warning
@@ -97,8 +99,8 @@ def warning_counts(user: Any, department: str = "") -> dict[str, int]:
     }
 
 
+@staff_only(Permission.QUEUE)
 @require_safe
-@staff_only(StaffRole.OFFICER, StaffRole.DEPARTMENT_HEAD)
 def queue(request: StaffRequest) -> HttpResponse:
     """本部门办件, most urgent first (承诺办结日期 ascending), with the e-supervision lights."""
     user = request.user
@@ -230,11 +232,12 @@ def render_case(
         if figures["working_days_left"] is not None and figures["working_days_left"] < 0
         else 0,
     )
+    personal_data_read(actor=user, obj=case, view="workbench.case")
     return render(request, "channels/workbench/case.html", context, status=status)
 
 
-@require_safe
 @staff_only()
+@require_safe
 def case_page(request: StaffRequest, number: str) -> HttpResponse:
     try:
         case = services.load_case(request.user, number)
@@ -265,8 +268,8 @@ def _body(action: str, post: Any, case: Case) -> tuple[dict[str, Any], dict[str,
     return {"reason": reason}, posted
 
 
-@require_POST
 @staff_only()
+@require_POST
 def case_act(request: StaffRequest, number: str) -> HttpResponse:
     """One action on one case, through `cases.services.case_act`; refusals come back as page messages."""
     user = request.user

@@ -18,11 +18,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from yiwang.accounts.policy import Permission
+from yiwang.audit.services import personal_data_read
 from yiwang.cases import selectors as case_selectors
 from yiwang.cases.models import ApplicantKind
 from yiwang.cases.submission import application_submit
 from yiwang.catalog import selectors as catalog_selectors
-from yiwang.catalog.codes import MaterialForm, StaffRole
+from yiwang.catalog.codes import MaterialForm
 from yiwang.catalog.models import Material
 from yiwang.channels.workbench import engine, present
 from yiwang.channels.workbench.forms import ApplicantLookupForm, DeskSearchForm
@@ -39,7 +41,7 @@ ITEM_RESULTS = 12
 BUNDLE_RESULTS = 20
 RECENT = 8
 
-clerk_only = staff_only(StaffRole.WINDOW_CLERK)
+clerk_only = staff_only(Permission.DESK)
 
 
 # ---- the applicant at the window ------------------------------------------------------------------
@@ -80,6 +82,13 @@ def _lookup(request: StaffRequest, form: ApplicantLookupForm) -> bool:
     """Store the applicant the clerk looked up in the session; False with form errors if incomplete."""
     data = form.cleaned_data
     account = engine.registered_applicant(data["kind"], data["number"])
+    personal_data_read(
+        actor=request.user,
+        obj=account,
+        view="workbench.applicant_lookup",
+        label=data["number"] if data["kind"] == ApplicantKind.LEGAL else mask_id_number(data["number"]),
+        detail={"kind": data["kind"], "registered": account is not None},
+    )
     name = data.get("name") or (account.name if account else "")
     if not name:
         form.add_error("name", "该证件号码尚未注册账号，请按证件填写姓名或单位名称")
@@ -133,8 +142,8 @@ def _search(q: str) -> tuple[list[Any], list[Any]]:
     return items, bundles
 
 
-@require_http_methods(["GET", "POST"])
 @clerk_only
+@require_http_methods(["GET", "POST"])
 def desk(request: StaffRequest) -> HttpResponse:
     """综合窗口: who is at the window, what they came for, and what this window took in lately."""
     user = request.user
@@ -185,8 +194,8 @@ def desk(request: StaffRequest) -> HttpResponse:
     )
 
 
-@require_POST
 @clerk_only
+@require_POST
 def desk_clear(request: StaffRequest) -> HttpResponse:
     """换一位办事人: the next person steps up to the window."""
     request.session.pop(SESSION_KEY, None)
@@ -318,8 +327,8 @@ def _prefill(schema: dict[str, Any], applicant: dict[str, Any]) -> dict[str, Any
     return {name: value for name, value in known.items() if name in properties and value}
 
 
-@require_http_methods(["GET", "POST"])
 @clerk_only
+@require_http_methods(["GET", "POST"])
 def desk_start(request: StaffRequest, kind: str, code: str) -> HttpResponse:
     """代办申请: the form, the checklist of papers, and the submission on the applicant's behalf."""
     applicant = current_applicant(request)

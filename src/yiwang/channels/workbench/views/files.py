@@ -13,6 +13,7 @@ from django.http import FileResponse, HttpResponse
 from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_safe
 
+from yiwang.audit.services import personal_data_read
 from yiwang.cases import services
 from yiwang.cases.notices import notice_pdf
 from yiwang.channels.workbench import engine
@@ -35,30 +36,39 @@ def _serve(document: Document) -> FileResponse:
     return response
 
 
-@require_safe
 @staff_only()
+@require_safe
 def case_document(request: StaffRequest, number: str, document_id: str) -> HttpResponseBase:
     """材料预览 from a case page: the case must be visible to the user and reference the document."""
     try:
-        _case, document = engine.case_document(request.user, number, document_id)
+        case, document = engine.case_document(request.user, number, document_id)
     except NotFound as exc:
         return not_found(request, exc)
+    personal_data_read(
+        actor=request.user, obj=case, view="workbench.case_document", detail={"document": document.id}
+    )
     return _serve(document)
 
 
-@require_safe
 @staff_only()
+@require_safe
 def application_document(request: StaffRequest, number: str, document_id: str) -> HttpResponseBase:
     """材料预览 from an application page (the window sees the whole application)."""
     try:
-        _application, document = engine.application_document(request.user, number, document_id)
+        application, document = engine.application_document(request.user, number, document_id)
     except NotFound as exc:
         return not_found(request, exc)
+    personal_data_read(
+        actor=request.user,
+        obj=application,
+        view="workbench.application_document",
+        detail={"document": document.id},
+    )
     return _serve(document)
 
 
-@require_safe
 @staff_only()
+@require_safe
 def notice(request: StaffRequest, number: str, kind: str) -> HttpResponse:
     """文书 PDF to print on the spot: 受理 / 不予受理 / 补正 / 办结 notice of an application the user may see."""
     try:
@@ -66,6 +76,7 @@ def notice(request: StaffRequest, number: str, kind: str) -> HttpResponse:
         filename, content = notice_pdf(application, kind)
     except NotFound as exc:
         return not_found(request, exc)
+    personal_data_read(actor=request.user, obj=application, view="workbench.notice", detail={"notice": kind})
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename, safe='')}"
     response["Cache-Control"] = "private, no-store"

@@ -11,8 +11,8 @@ from yiwang.channels.workbench.guards import StaffRequest, staff_only
 from yiwang.channels.workbench.views.common import page_context
 
 
-@require_safe
 @staff_only()
+@require_safe
 def home(request: StaffRequest) -> HttpResponse:
     """综合窗口 → the desk; 审批人员/部门负责人 → the department queue; 效能监察 → the overview."""
     user = request.user

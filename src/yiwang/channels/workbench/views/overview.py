@@ -7,8 +7,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from yiwang.accounts.policy import Permission
 from yiwang.catalog import selectors as catalog_selectors
-from yiwang.catalog.codes import StaffRole
 from yiwang.channels.workbench import engine
 from yiwang.channels.workbench.forms import QueueFilterForm
 from yiwang.channels.workbench.guards import StaffRequest, staff_only
@@ -17,8 +17,8 @@ from yiwang.channels.workbench.views.common import page_context, page_number
 from yiwang.core.pagination import paginate
 
 
+@staff_only(Permission.OVERVIEW)
 @require_safe
-@staff_only(StaffRole.SUPERVISOR)
 def overview(request: StaffRequest) -> HttpResponse:
     user = request.user
     filters = queue_filters(request)

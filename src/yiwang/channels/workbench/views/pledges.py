@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from yiwang.accounts.policy import Permission
 from yiwang.cases.models import PledgeCheckStatus
 from yiwang.cases.pledges import pledge_check_conclude, pledge_checks_for
-from yiwang.catalog.codes import StaffRole
 from yiwang.channels.workbench import engine, present
 from yiwang.channels.workbench.forms import PledgeCheckForm
 from yiwang.channels.workbench.guards import StaffRequest, forbidden, staff_only
@@ -25,8 +25,8 @@ STATUS_TABS = [(PledgeCheckStatus.PENDING, "待核查"), ("", "全部")]
 TONES = {PledgeCheckStatus.PENDING: "warn", PledgeCheckStatus.TRUTHFUL: "ok", PledgeCheckStatus.FALSE: "bad"}
 
 
+@staff_only(Permission.PLEDGE_CHECKS)
 @require_http_methods(["GET", "POST"])
-@staff_only(StaffRole.OFFICER, StaffRole.DEPARTMENT_HEAD, StaffRole.SUPERVISOR)
 def pledge_checks(request: StaffRequest) -> HttpResponse:
     """List the checks (pending first by due date) and conclude one: 属实, or 不实 with its consequences."""
     user = request.user

@@ -1,0 +1,198 @@
+"""授权策略: who may do what, in one table read by pages, the API, the admin and the role × action test.
+
+Two questions are kept apart:
+- *may this kind of user do this at all?* — this module: a permission is granted to subjects
+  (anonymous, natural person, legal person, each staff post, superuser);
+- *on which objects?* — `cases.access` (own applications, own department's cases, own service
+  point), answered with 404 for objects the user may not see.
+
+Views declare their permission with `@page_requires(...)` / `@api_requires(...)` (see
+`accounts.guards`); the declaration is kept on the view, so a test can walk every URL and check
+that each one has one and that it holds for exactly the subjects listed here.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+from typing import Any, TypeVar
+
+from yiwang.catalog.codes import StaffRole
+from yiwang.core.errors import DomainError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Subject(StrEnum):
+    ANONYMOUS = "anonymous"
+    PERSON = "person"  # 自然人
+    LEGAL = "legal"  # 法人
+    WINDOW_CLERK = StaffRole.WINDOW_CLERK.value
+    OFFICER = StaffRole.OFFICER.value
+    DEPARTMENT_HEAD = StaffRole.DEPARTMENT_HEAD.value
+    CATALOG_ADMIN = StaffRole.CATALOG_ADMIN.value
+    SUPERVISOR = StaffRole.SUPERVISOR.value
+    SUPERUSER = "superuser"  # 系统管理员: the admin site only, never a case
+
+
+class Permission(StrEnum):
+    PUBLIC = "public"  # catalog, guides, licence verification, status by number, kiosk home
+    ACCOUNT_SELF = "account.self"  # own profile, sign out everywhere, revoke own token
+    APPLY = "application.apply"  # apply (applicants) or start on someone's behalf (window clerk)
+    UPLOAD = "document.upload"
+    DOCUMENT_READ = "document.read"  # own uploads; staff: documents of visible applications
+    APPLICATIONS_OWN = "application.own"  # my applications, withdraw, answer a 补正 notice
+    DATA_USES_OWN = "data_uses.own"  # 谁用了我的数据
+    LICENCES_OWN = "licence.own"  # my licences; staff reads go through sharing grants
+    KIOSK_SELF = "kiosk.self"  # the kiosk's signed-in pages
+    CASE_READ = "case.read"  # applications and cases (API, notices); objects scoped by cases.access
+    CASE_ACT = "case.act"  # act on an application or case; which action: CASE_ACTIONS below
+    WORKBENCH = "workbench"  # the staff home, case and application pages
+    DESK = "workbench.desk"  # 综合窗口: look up an applicant, start any item, intake
+    QUEUE = "workbench.queue"  # the department's queue
+    OVERVIEW = "workbench.overview"  # 效能监察: every department's cases
+    PLEDGE_CHECKS = "pledge.checks"  # 事后核查 tasks
+    PLEDGE_CONCLUDE = "pledge.conclude"
+    CREDIT_MARKS = "credit.marks"  # own marks (applicants), all marks (supervisor, head)
+    CREDIT_REPAIR = "credit.repair"  # 信用修复
+    REPORTS = "reports"  # 减材料统计
+    ADMIN_SITE = "admin.site"  # enter the admin at all
+    CATALOG_ADMIN = "admin.catalog"  # edit and publish items, bundles, departments, calendar
+    AUDIT_READ = "admin.audit"  # audit trail, use log: read and export
+    ACCOUNTS_ADMIN = "admin.accounts"  # accounts, keys, licence library, documents
+
+
+S = Subject
+APPLICANTS = frozenset({S.PERSON, S.LEGAL})
+STAFF = frozenset({S.WINDOW_CLERK, S.OFFICER, S.DEPARTMENT_HEAD, S.CATALOG_ADMIN, S.SUPERVISOR})
+CASE_STAFF = frozenset({S.WINDOW_CLERK, S.OFFICER, S.DEPARTMENT_HEAD, S.SUPERVISOR})
+EVERYONE = frozenset(Subject)
+SIGNED_IN = EVERYONE - {S.ANONYMOUS}
+
+POLICY: dict[Permission, frozenset[Subject]] = {
+    Permission.PUBLIC: EVERYONE,
+    Permission.ACCOUNT_SELF: SIGNED_IN,
+    Permission.APPLY: APPLICANTS | {S.WINDOW_CLERK},
+    Permission.UPLOAD: APPLICANTS | {S.WINDOW_CLERK},
+    Permission.DOCUMENT_READ: APPLICANTS | CASE_STAFF,
+    Permission.APPLICATIONS_OWN: APPLICANTS,
+    Permission.DATA_USES_OWN: APPLICANTS,
+    Permission.LICENCES_OWN: APPLICANTS | CASE_STAFF,
+    Permission.KIOSK_SELF: frozenset({S.PERSON}),
+    Permission.CASE_READ: APPLICANTS | CASE_STAFF,
+    Permission.CASE_ACT: APPLICANTS | {S.WINDOW_CLERK, S.OFFICER, S.DEPARTMENT_HEAD},
+    Permission.WORKBENCH: STAFF,
+    Permission.DESK: frozenset({S.WINDOW_CLERK}),
+    Permission.QUEUE: frozenset({S.OFFICER, S.DEPARTMENT_HEAD}),
+    Permission.OVERVIEW: frozenset({S.SUPERVISOR}),
+    Permission.PLEDGE_CHECKS: frozenset({S.OFFICER, S.DEPARTMENT_HEAD, S.SUPERVISOR}),
+    Permission.PLEDGE_CONCLUDE: frozenset({S.OFFICER, S.DEPARTMENT_HEAD}),
+    Permission.CREDIT_MARKS: APPLICANTS | {S.DEPARTMENT_HEAD, S.SUPERVISOR},
+    Permission.CREDIT_REPAIR: frozenset({S.DEPARTMENT_HEAD, S.SUPERVISOR}),
+    Permission.REPORTS: STAFF,
+    Permission.ADMIN_SITE: frozenset({S.CATALOG_ADMIN, S.SUPERVISOR, S.SUPERUSER}),
+    Permission.CATALOG_ADMIN: frozenset({S.CATALOG_ADMIN, S.SUPERUSER}),
+    Permission.AUDIT_READ: frozenset({S.SUPERVISOR, S.SUPERUSER}),
+    Permission.ACCOUNTS_ADMIN: frozenset({S.SUPERUSER}),
+}
+
+# Case actions by post (办件操作). Whether the case is the user's (own application, own department,
+# own service point) and whether its state allows the action are decided by cases.access and the
+# state machine; this is only "may this post ever do it".
+INTAKE = frozenset({"accept", "refuse", "request_supplement"})
+REVIEW = frozenset({"start_review", "suspend", "resume", "approve", "deny", "complete"})
+CASE_ACTIONS: dict[Subject, frozenset[str]] = {
+    S.PERSON: frozenset({"supplement", "withdraw"}),
+    S.LEGAL: frozenset({"supplement", "withdraw"}),
+    # 一窗受理; and for the applicant standing at their window: supplement, withdraw.
+    S.WINDOW_CLERK: INTAKE | {"supplement", "withdraw"},
+    S.OFFICER: INTAKE | REVIEW,
+    S.DEPARTMENT_HEAD: INTAKE | REVIEW | {"extend"},
+}
+
+
+def subjects_of(user: Any) -> frozenset[Subject]:
+    """Every subject the user is: a staff member may hold several posts."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset({S.ANONYMOUS})
+    found: set[Subject] = set()
+    if user.is_superuser:
+        found.add(S.SUPERUSER)
+    if user.kind == S.PERSON:
+        found.add(S.PERSON)
+    elif user.kind == S.LEGAL:
+        found.add(S.LEGAL)
+    else:
+        found |= {Subject(role) for role in user.roles if role in Subject.__members__.values()}
+    return frozenset(found)
+
+
+def allows(user: Any, permission: Permission) -> bool:
+    return bool(subjects_of(user) & POLICY[permission])
+
+
+def case_actions_of(user: Any) -> frozenset[str]:
+    """Every case action any of the user's posts may take (before object and state checks)."""
+    actions: set[str] = set()
+    for subject in subjects_of(user):
+        actions |= CASE_ACTIONS.get(subject, frozenset())
+    return frozenset(actions)
+
+
+class PolicyForbidden(DomainError):
+    status = 403
+
+
+SUBJECT_LABELS: dict[Subject, str] = {
+    S.ANONYMOUS: "未登录用户",
+    S.PERSON: "个人用户",
+    S.LEGAL: "法人用户",
+    S.WINDOW_CLERK: "综合窗口人员",
+    S.OFFICER: "审批人员",
+    S.DEPARTMENT_HEAD: "部门负责人",
+    S.CATALOG_ADMIN: "事项管理员",
+    S.SUPERVISOR: "效能监察人员",
+    S.SUPERUSER: "系统管理员",
+}
+
+
+def who_may(permission: Permission) -> str:
+    """“个人用户、法人用户”: the subjects a permission is for, in words, for a 403 message."""
+    return "、".join(SUBJECT_LABELS[s] for s in Subject if s in POLICY[permission])
+
+
+def declare(permission: Permission) -> Callable[[F], F]:
+    """Mark a view with the permission it requires (read by the role × action test)."""
+
+    def mark(view: F) -> F:
+        view.permission = permission  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def api_requires(permission: Permission) -> Callable[[F], F]:
+    """For API handlers: 403 with a Chinese message unless the caller's subjects hold `permission`.
+
+    The caller is already authenticated by the router's `auth` (401 otherwise)."""
+
+    def decorate(handler: F) -> F:
+        @wraps(handler)
+        def guarded(request: Any, *args: Any, **kwargs: Any) -> Any:
+            user = getattr(request, "auth", None) or getattr(request, "user", None)
+            if not allows(user, permission):
+                raise PolicyForbidden("forbidden", f"无权访问：仅限{who_may(permission)}")
+            return handler(request, *args, **kwargs)
+
+        # ninja reads the parameters from the signature and resolves string annotations in the
+        # function's own module: give it the handler's, already resolved.
+        del guarded.__wrapped__
+        guarded.__signature__ = inspect.signature(handler, eval_str=True)  # type: ignore[attr-defined]
+        return declare(permission)(guarded)  # type: ignore[return-value]
+
+    return decorate
+
+
+public = declare(Permission.PUBLIC)

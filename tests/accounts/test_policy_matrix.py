@@ -1,0 +1,323 @@
+"""Every subject (anonymous, person, legal person, each staff post, superuser) × every endpoint,
+every case action and every admin model: allowed, 403 or 404, exactly as accounts.policy says.
+
+The endpoints are not listed here: they are walked from the URL map and the API's operations,
+and each must declare its permission (a new view without one fails the first test). Requests run
+inside a savepoint rolled back after each, so every subject meets the same data.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib import admin
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.cases.conftest import world  # noqa: F401 - fixture
+from tests.factories import make_company, make_document, make_staff
+from yiwang.accounts.admin_site import admin_permission
+from yiwang.accounts.policy import CASE_ACTIONS, POLICY, Permission, Subject
+from yiwang.catalog import codes
+
+pytestmark = pytest.mark.django_db
+
+# Machine endpoints outside the policy: the API's own description.
+UNGUARDED = {"api/v1/openapi.json", "api/v1/docs", "api/v1/"}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    route: str  # the URL pattern, e.g. "workbench/cases/<str:number>/"
+    permission: Permission
+    api: bool
+
+
+class Rollback(Exception):
+    pass
+
+
+def _walk(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            if route != "admin/":
+                yield from _walk(pattern.url_patterns, route)
+        else:
+            yield route, pattern
+
+
+def _operations(callback: Any) -> list[Any]:
+    """The API operations behind a ninja path view (kept in the view function's closure)."""
+    for cell in callback.__closure__ or ():
+        operations = getattr(cell.cell_contents, "operations", None)
+        if operations is not None:
+            return list(operations)
+    return []
+
+
+def endpoints() -> list[Endpoint]:
+    found: list[Endpoint] = []
+    for route, pattern in _walk(get_resolver().url_patterns):
+        if route in UNGUARDED:
+            continue
+        operations = _operations(pattern.callback)
+        if operations:
+            for operation in operations:
+                for method in operation.methods:
+                    permission = getattr(operation.view_func, "permission", None)
+                    found.append(Endpoint(method, route, permission, api=True))
+        else:
+            permission = getattr(pattern.callback, "permission", None)
+            found.extend(Endpoint(m, route, permission, api=False) for m in ("GET", "POST"))
+    return found
+
+
+ENDPOINTS = endpoints()
+
+
+def test_every_endpoint_declares_its_permission():
+    missing = sorted({f"{e.method} /{e.route}" for e in ENDPOINTS if e.permission is None})
+    assert not missing, f"endpoints without a declared permission: {missing}"
+
+
+def test_the_policy_covers_every_subject_and_permission():
+    assert set(POLICY) == set(Permission)
+    assert POLICY[Permission.PUBLIC] == frozenset(Subject)
+    assert all(
+        actions <= CASE_ACTIONS[Subject.DEPARTMENT_HEAD] | {"supplement", "withdraw"}
+        for actions in CASE_ACTIONS.values()
+    )
+
+
+@pytest.fixture
+def cast(world):  # noqa: F811 - the fixture imported above
+    """A user for every subject, and an application taken in at the clerk's window for the citizen,
+    routed to the officer's and head's department — so the object rules let every post act."""
+    users = {
+        Subject.ANONYMOUS: None,
+        Subject.PERSON: world.citizen.user,
+        Subject.LEGAL: make_company(),
+        Subject.WINDOW_CLERK: world.clerk.user,
+        Subject.OFFICER: world.officer.user,
+        Subject.DEPARTMENT_HEAD: make_staff(codes.StaffRole.DEPARTMENT_HEAD, department=world.department),
+        Subject.CATALOG_ADMIN: make_staff(codes.StaffRole.CATALOG_ADMIN),
+        Subject.SUPERVISOR: world.supervisor.user,
+        Subject.SUPERUSER: make_staff(is_superuser=True, department=None),
+    }
+    document = make_document(world.clerk.user)
+    response = world.clerk.post(
+        "/applications",
+        {
+            "item": world.item.item.code,
+            "channel": "window",
+            "applicant": {
+                "kind": "person",
+                "name": world.citizen.user.name,
+                "id_number": world.citizen.user.id_number,
+            },
+            "form": {"applicant_name": world.citizen.user.name, "applicant_phone": "13800000000"},
+            "materials": [
+                {"material": m.id, "document": str(document.id)} for m in world.item.materials.all()
+            ],
+        },
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    return {
+        "users": users,
+        "application": body["number"],
+        "case": body["cases"][0]["number"],
+        "document": str(document.id),
+        "item": world.item.item.code,
+    }
+
+
+def _url(endpoint: Endpoint, cast: dict[str, Any]) -> str:
+    values = {
+        "number": cast["case"] if "cases/" in endpoint.route else cast["application"],
+        "code": cast["item"],
+        "item_code": cast["item"],
+        "kind": "acceptance",
+        "document_id": cast["document"],
+        "identifier": "1.2.156.3005.2.0.0.0.1.0",
+        "check_id": "1",
+        "mark_id": "1",
+    }
+    route = endpoint.route
+    for name, value in values.items():
+        for converter in ("", "str:", "slug:", "int:", "uuid:"):
+            route = route.replace(f"<{converter}{name}>", value)
+    assert "<" not in route, f"no test value for a parameter of {endpoint.route}"
+    return "/" + route
+
+
+# Well-formed bodies, so that a refusal is the policy's and not the body validation's.
+API_BODIES = {
+    "api/v1/applications/<number>/actions": {"action": "accept"},
+    "api/v1/cases/<number>/actions": {"action": "accept"},
+    "api/v1/pledge-checks/<check_id>/conclude": {"truthful": True, "method": "数据共享", "note": "核查"},
+    "api/v1/credit-marks/<mark_id>/repair": {"note": "已整改"},
+}
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user, backend="yiwang.accounts.backends.IdentifierBackend")
+    return client
+
+
+def _send(
+    client: Client, method: str, url: str, body: dict[str, Any] | None = None, api: bool = False
+) -> Any:
+    """One request whose writes are rolled back, so the next subject meets the same data."""
+    outcome: dict[str, Any] = {}
+    try:
+        with transaction.atomic():
+            if method == "GET":
+                outcome["response"] = client.get(url)
+            elif api:
+                outcome["response"] = client.generic(method, url, json.dumps(body or {}), "application/json")
+            else:
+                outcome["response"] = client.post(url, body or {})
+            raise Rollback
+    except Rollback:
+        pass
+    return outcome["response"]
+
+
+def _denied_by_policy(response: Any, api: bool) -> bool:
+    if response.status_code != 403:
+        return False
+    if api:
+        return response.json().get("code") == "forbidden"
+    return response.get("X-Denied-By") == "policy"
+
+
+def _outcome(response: Any, api: bool) -> str:
+    status = response.status_code
+    if status >= 500:
+        return "error"
+    if api and status == 401:
+        return "login"
+    if not api and status == 302 and response["Location"].startswith("/accounts/login/?next="):
+        return "login"
+    if _denied_by_policy(response, api):
+        return "forbidden"
+    if status == 404:
+        return "not_found"
+    if status == 405:
+        return "wrong_method"  # past the guard: the view answers only GET or only POST
+    return "allowed"
+
+
+def _visible(subject: Subject, route: str) -> bool:
+    """Which subjects the cast's application and case are visible to (cases.access)."""
+    if not _object_route(route):
+        return True
+    if "api/v1/" not in route and route.startswith("me/"):
+        return subject == Subject.PERSON  # the applicant's own pages
+    return subject in {
+        Subject.PERSON,
+        Subject.WINDOW_CLERK,
+        Subject.OFFICER,
+        Subject.DEPARTMENT_HEAD,
+        Subject.SUPERVISOR,
+    }
+
+
+def expected(endpoint: Endpoint, subject: Subject) -> set[str]:
+    if endpoint.permission == Permission.KIOSK_SELF:
+        return {"kiosk_login"}  # the kiosk keeps its own sign-in (ID number + PIN)
+    if subject not in POLICY[endpoint.permission]:
+        return {"login"} if subject == Subject.ANONYMOUS else {"forbidden"}
+    if not _visible(subject, endpoint.route):
+        return {"not_found", "wrong_method"}
+    if _object_route(endpoint.route) and endpoint.method == "GET" and "kind>" not in endpoint.route:
+        return {"allowed", "wrong_method"}  # the cast's application or case, visible to this subject
+    # Other objects named in the URL (bundles, licences, checks …) may not exist in the cast:
+    # the permission was granted if the answer is anything but a denial.
+    return {"allowed", "not_found", "wrong_method"}
+
+
+def _object_route(route: str) -> bool:
+    return any(part in route for part in ("applications/<", "cases/<"))
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: f"{e.method} /{e.route}")
+def test_each_subject_gets_what_the_policy_grants(endpoint, cast):
+    if endpoint.permission is None:
+        pytest.skip("reported by test_every_endpoint_declares_its_permission")
+    mismatches = []
+    for subject, user in cast["users"].items():
+        body = API_BODIES.get(endpoint.route)
+        response = _send(_client(user), endpoint.method, _url(endpoint, cast), body, api=endpoint.api)
+        got = _outcome(response, endpoint.api)
+        if got == "allowed" and response.status_code == 302 and "/kiosk/login/" in response["Location"]:
+            got = "kiosk_login"
+        if got not in expected(endpoint, subject):
+            mismatches.append(
+                f"{subject}: {got} ({response.status_code}), expected {expected(endpoint, subject)}"
+            )
+    assert not mismatches, "\n".join(mismatches)
+
+
+CASE_ACTION_NAMES = sorted(set().union(*CASE_ACTIONS.values()))
+
+
+@pytest.mark.parametrize("action", CASE_ACTION_NAMES)
+def test_each_post_may_take_exactly_its_case_actions(action, cast):
+    mismatches = []
+    for subject, user in cast["users"].items():
+        if user is None:
+            continue
+        body = {
+            "action": action,
+            "reason": "矩阵测试",
+            "result": {"结论": "准予"},
+            "kind": "hearing",
+            "items": [],
+        }
+        response = _send(_client(user), "POST", f"/api/v1/cases/{cast['case']}/actions", body, api=True)
+        status, code = response.status_code, response.json().get("code")
+        if subject not in POLICY[Permission.CASE_ACT]:
+            ok = status == 403 and code == "forbidden"
+        elif not _visible(subject, "cases/<"):
+            ok = status == 404
+        elif action in CASE_ACTIONS.get(subject, frozenset()):
+            ok = status in (200, 409, 422) or (
+                status == 403 and code != "action_forbidden" and code != "forbidden"
+            )
+        else:
+            ok = status == 403 and code == "action_forbidden"
+        if not ok:
+            mismatches.append(f"{subject}: {status} {code}")
+    assert not mismatches, f"{action}: " + "; ".join(mismatches)
+
+
+ADMIN_MODELS = sorted(admin.site._registry, key=lambda m: m._meta.label)
+
+
+@pytest.mark.parametrize("model", ADMIN_MODELS, ids=lambda m: m._meta.label)
+def test_each_subject_sees_exactly_the_admin_models_the_policy_grants(model, cast):
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    permission = admin_permission(model)
+    mismatches = []
+    for subject, user in cast["users"].items():
+        response = _client(user).get(url)
+        if subject not in POLICY[Permission.ADMIN_SITE]:
+            ok = response.status_code == 302 and response["Location"].startswith("/admin/login/")
+        elif subject not in POLICY[permission]:
+            ok = response.status_code == 403
+        else:
+            ok = response.status_code == 200
+        if not ok:
+            mismatches.append(f"{subject}: {response.status_code}")
+    assert not mismatches, "; ".join(mismatches)

@@ -1,0 +1,96 @@
+"""The audit trail is append-only: the database refuses changes, and `yiwang audit verify` finds any
+row changed, removed or reordered behind the application's back."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from tests.audit.helpers import submitted_case, tamper
+from yiwang.audit import chain
+from yiwang.audit.models import AuditEntry
+from yiwang.audit.services import record
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def trail(world) -> list[AuditEntry]:
+    """Real entries: a submission, an acceptance, a case-page read, a start of review."""
+    number = submitted_case(world)
+    world.officer.act(number, "accept")
+    world.officer.get(f"/cases/{number}")
+    world.officer.act(number, "start_review")
+    return list(AuditEntry.objects.order_by("seq"))
+
+
+def test_each_entry_links_to_the_one_before(trail):
+    assert [e.seq for e in trail] == [1, 2, 3, 4]
+    assert trail[0].prev_hash == chain.GENESIS
+    assert [e.prev_hash for e in trail[1:]] == [e.hash for e in trail[:-1]]
+
+
+def test_the_database_refuses_to_change_an_entry(trail):
+    with pytest.raises(Exception, match="append-only"):
+        AuditEntry.objects.filter(pk=trail[1].pk).update(object_label="改过的")
+
+
+def test_the_database_refuses_to_delete_an_entry(trail):
+    with pytest.raises(Exception, match="append-only"):
+        AuditEntry.objects.filter(pk=trail[1].pk).delete()
+
+
+def test_audit_verify_reports_both_chains_intact(trail, capsys):
+    call_command("audit", "verify")
+
+    out = capsys.readouterr().out
+    assert "用数记录哈希链完整：共 0 条" in out
+    assert f"审计日志哈希链完整：共 {len(trail)} 条" in out
+
+
+def test_audit_verify_detects_a_tampered_entry(trail, capsys):
+    tamper("UPDATE audit_auditentry SET ip_address = %s WHERE id = %s", ["192.0.2.1", trail[2].pk])
+
+    with pytest.raises(SystemExit) as exited:
+        call_command("audit", "verify")
+
+    assert exited.value.code == 1
+    captured = capsys.readouterr()
+    assert "审计日志：第 3 条内容与其哈希不符（记录被修改）" in captured.err
+    assert "用数记录哈希链完整" in captured.out  # the other chain is still reported
+
+
+def test_audit_verify_detects_a_deleted_entry(trail, capsys):
+    tamper("DELETE FROM audit_auditentry WHERE id = %s", [trail[1].pk])
+
+    with pytest.raises(SystemExit):
+        call_command("audit", "verify")
+
+    err = capsys.readouterr().err
+    assert "审计日志：第 2 条至第 2 条缺失（记录被删除）" in err
+    assert "审计日志：第 3 条与前一条不衔接" in err
+
+
+def test_the_chain_head_is_rebuilt_from_the_last_entry_when_missing(trail, capsys):
+    """As after a restore: backups leave the chain heads out."""
+    from yiwang.sharing.models import ChainHead
+
+    ChainHead.objects.filter(name=chain.CHAIN).delete()
+    entry = record(action="audit.export")
+
+    assert (entry.seq, entry.prev_hash) == (trail[-1].seq + 1, trail[-1].hash)
+    call_command("audit", "verify")
+    assert f"审计日志哈希链完整：共 {len(trail) + 1} 条" in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_flush_empties_the_trail_and_leaves_it_append_only(world):
+    submitted_case(world)
+
+    call_command("flush", interactive=False, verbosity=0)
+
+    assert not AuditEntry.objects.exists()
+    entry = record(action="audit.export")
+    assert (entry.seq, entry.prev_hash) == (1, chain.GENESIS)
+    with pytest.raises(Exception, match="append-only"):
+        AuditEntry.objects.update(object_label="改过的")
