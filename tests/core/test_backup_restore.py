@@ -66,6 +66,7 @@ def test_backup_round_trip_restores_everything(populated, tmp_path, settings):
         "YIWANG_VAR_DIR": str(target),
         "YIWANG_MEDIA_ROOT": str(target / "media"),
         "YIWANG_SECRET_KEY": "restore-test",
+        "YIWANG_FIELD_KEY": settings.YIWANG_FIELD_KEY,  # the backup is sealed with it
     }
     target.mkdir()
     assert yiwang(env, "migrate", "--noinput").returncode == 0
@@ -124,8 +125,7 @@ def test_restore_refuses_a_tampered_archive(populated, tmp_path):
         for member in src.getmembers():
             content = src.extractfile(member).read()
             if member.name == "data.json":
-                content = content.replace(b"pre_review", b"completed")
-                member.size = len(content)
+                content = content[:40] + bytes([content[40] ^ 1]) + content[41:]
             import io
 
             dst.addfile(member, io.BytesIO(content))
@@ -139,3 +139,22 @@ def _dump(exclude: list[str]) -> str:
     out = io.StringIO()
     call_command("dumpdata", format="yjson", exclude=exclude, natural_foreign=True, stdout=out)
     return out.getvalue()
+
+
+def test_a_backup_holds_no_personal_data_in_clear(populated, tmp_path):
+    import tarfile
+
+    archive = tmp_path / "backup.tar.gz"
+    backup_create(archive)
+    with tarfile.open(archive) as backup:
+        contents = b"".join(backup.extractfile(m).read() for m in backup.getmembers() if m.isfile())
+    assert populated.citizen.user.id_number.encode() not in contents
+    assert "申请人".encode() not in contents, "the data is sealed, not merely the identifiers"
+
+
+def test_restore_refuses_a_backup_sealed_with_another_key(populated, tmp_path, settings):
+    archive = tmp_path / "backup.tar.gz"
+    backup_create(archive)
+    settings.YIWANG_FIELD_KEY = "another-key"
+    with pytest.raises(Exception, match="另一个 YIWANG_FIELD_KEY"):
+        call_command("restore", str(archive))

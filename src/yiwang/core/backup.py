@@ -1,6 +1,7 @@
 """Backup and restore of the whole platform: the database (portable JSON, any engine to any engine),
 every stored file (through the storage API, so local disk and object storage alike), and the
-number sequences, in one tar.gz with a manifest of counts and digests that the restore checks."""
+number sequences, in one tar.gz with a manifest of counts and digests that the restore checks.
+Every member but the manifest is sealed with SM4-GCM under YIWANG_FIELD_KEY: restoring needs it."""
 
 from __future__ import annotations
 
@@ -19,10 +20,13 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection, transaction
 
+from yiwang.core import protection
 from yiwang.core.errors import DomainError
 
 FORMAT = "yiwang.backup"
-FORMAT_VERSION = 2  # 2: times kept to the microsecond (yjson)
+FORMAT_VERSION = 3  # 2: times kept to the microsecond (yjson); 3: members sealed with SM4-GCM
+# The database's personal data is encrypted at rest; a backup must not be the copy that is not.
+SEALED = "sm4-gcm"
 # Rebuilt by `migrate` on the target, or worthless after a restore.
 EXCLUDED = ["contenttypes", "auth.permission", "sessions", "cases.NumberSequence", "sharing.ChainHead"]
 
@@ -107,12 +111,12 @@ def backup_create(target: Path) -> BackupSummary:
     digests: dict[str, str] = {}
     target.parent.mkdir(parents=True, exist_ok=True)
     with tarfile.open(target, "w:gz") as archive:
-        _add(archive, "data.json", payload)
+        _add(archive, "data.json", _seal(payload, "data.json"))
         for name in files:
             with default_storage.open(name, "rb") as handle:
                 content = handle.read()
             digests[name] = hashlib.sha256(content).hexdigest()
-            _add(archive, f"files/{name}", content)
+            _add(archive, f"files/{name}", _seal(content, name))
         manifest = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
@@ -122,6 +126,8 @@ def backup_create(target: Path) -> BackupSummary:
             "files": digests,
             "sequences": sequences,
             "data_sha256": hashlib.sha256(payload).hexdigest(),
+            "sealed": SEALED,
+            "key": protection.key_fingerprint(),
         }
         _add(archive, "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"))
     return BackupSummary(target, sum(counts.values()), len(digests))
@@ -144,14 +150,19 @@ def restore(source: Path) -> BackupSummary:
         manifest = json.loads(_read(archive, "manifest.json"))
         if manifest.get("format") != FORMAT or manifest.get("format_version") != FORMAT_VERSION:
             raise BackupError("backup_format", "不是本系统的备份文件或版本不受支持")
-        payload = _read(archive, "data.json")
+        if manifest.get("key") != protection.key_fingerprint():
+            raise BackupError(
+                "backup_key",
+                "备份由另一个 YIWANG_FIELD_KEY 加密：请在恢复时设置生成备份时使用的同一密钥",
+            )
+        payload = _open(_read(archive, "data.json"), "data.json")
         if hashlib.sha256(payload).hexdigest() != manifest["data_sha256"]:
             raise BackupError("backup_corrupt", "备份数据校验失败（data.json 摘要不符）")
         if any(count for label, count in _counts().items() if label != "auth.Group"):
             raise BackupError(
                 "restore_target_not_empty", "目标数据库不是空库：请在新建并完成迁移的数据库上恢复"
             )
-        files = {name: _read(archive, f"files/{name}") for name in manifest["files"]}
+        files = {name: _open(_read(archive, f"files/{name}"), name) for name in manifest["files"]}
     for name, content in files.items():
         if hashlib.sha256(content).hexdigest() != manifest["files"][name]:
             raise BackupError("backup_corrupt", f"备份文件校验失败：{name}")
@@ -189,3 +200,14 @@ def _read(archive: tarfile.TarFile, name: str) -> bytes:
     if member is None:
         raise BackupError("backup_format", f"备份文件缺少 {name}")
     return member.read()
+
+
+def _seal(content: bytes, name: str) -> bytes:
+    return protection.seal_bytes(content, purpose=f"yiwang.backup:{name}".encode())
+
+
+def _open(sealed: bytes, name: str) -> bytes:
+    try:
+        return protection.open_bytes(sealed, purpose=f"yiwang.backup:{name}".encode())
+    except protection.ProtectionError:
+        raise BackupError("backup_corrupt", f"备份数据校验失败（{name} 无法解密或已被改动）") from None

@@ -67,3 +67,26 @@ def blind_index(value: str) -> str:
     mac = hmac.HMAC(_keys(settings.YIWANG_FIELD_KEY)[1], hashes.SM3())
     mac.update(normalise(value).encode("utf-8"))
     return mac.finalize().hex()
+
+
+def seal_bytes(data: bytes, *, purpose: bytes) -> bytes:
+    """SM4-GCM over bytes (backups): nonce | ciphertext | tag, bound to `purpose`."""
+    nonce = secrets.token_bytes(_NONCE)
+    encryptor = Cipher(algorithms.SM4(_keys(settings.YIWANG_FIELD_KEY)[0]), modes.GCM(nonce)).encryptor()
+    encryptor.authenticate_additional_data(purpose)
+    return nonce + encryptor.update(data) + encryptor.finalize() + encryptor.tag
+
+
+def open_bytes(sealed: bytes, *, purpose: bytes) -> bytes:
+    nonce, body, tag = sealed[:_NONCE], sealed[_NONCE:-_TAG], sealed[-_TAG:]
+    decryptor = Cipher(algorithms.SM4(_keys(settings.YIWANG_FIELD_KEY)[0]), modes.GCM(nonce, tag)).decryptor()
+    decryptor.authenticate_additional_data(purpose)
+    try:
+        return decryptor.update(body) + decryptor.finalize()
+    except InvalidTag:
+        raise ProtectionError("无法解密：YIWANG_FIELD_KEY 与加密时不一致，或内容被改动") from None
+
+
+def key_fingerprint() -> str:
+    """Names the key in use without revealing it (a backup records which key sealed it)."""
+    return blind_index("yiwang key fingerprint")[:16]
