@@ -23,6 +23,11 @@ class LoginView(auth_views.LoginView):
     template_name = "channels/login.html"
     redirect_authenticated_user = True
 
+    def get_default_redirect_url(self) -> str:
+        """Without ?next=: staff to their workbench, applicants to their applications."""
+        user = self.request.user
+        return "/workbench/" if getattr(user, "kind", "") == "staff" else "/me/applications/"
+
 
 class LogoutView(auth_views.LogoutView):
     next_page = "/"
