@@ -130,6 +130,8 @@ def test_supplement_notice_lists_what_was_ticked_missing_and_its_pdf_downloads(c
     identity, premises = world.item.materials.order_by("order")
     page = client.get(reverse("workbench:application", args=[application.number])).content.decode()
     stamp = re.search(r'name="stamp" value="([^"]+)"', page)[1]
+    form = page[page.index('value="request_supplement"') - 400 :]
+    assert f'name="stamp" value="{stamp}"' in form and f'name="missing-{premises.id}"' in form
 
     response = client.post(
         reverse("workbench:application_act", args=[application.number]),
