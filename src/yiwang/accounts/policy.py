@@ -49,6 +49,9 @@ class Permission(StrEnum):
     KIOSK_SELF = "kiosk.self"  # the kiosk's signed-in pages
     CASE_READ = "case.read"  # applications and cases (API, notices); objects scoped by cases.access
     CASE_ACT = "case.act"  # act on an application or case; which action: CASE_ACTIONS below
+    # Clear ID and phone numbers inside forms and case data: the applicant and whoever handles the
+    # case. Oversight (效能监察) sees them masked: it judges the handling, not the person.
+    PERSONAL_DATA_CLEAR = "personal_data.clear"
     WORKBENCH = "workbench"  # the staff home, case and application pages
     DESK = "workbench.desk"  # 综合窗口: look up an applicant, start any item, intake
     QUEUE = "workbench.queue"  # the department's queue
@@ -83,6 +86,7 @@ POLICY: dict[Permission, frozenset[Subject]] = {
     Permission.KIOSK_SELF: frozenset({S.PERSON}),
     Permission.CASE_READ: APPLICANTS | CASE_STAFF,
     Permission.CASE_ACT: APPLICANTS | {S.WINDOW_CLERK, S.OFFICER, S.DEPARTMENT_HEAD},
+    Permission.PERSONAL_DATA_CLEAR: APPLICANTS | {S.WINDOW_CLERK, S.OFFICER, S.DEPARTMENT_HEAD},
     Permission.WORKBENCH: STAFF,
     Permission.DESK: frozenset({S.WINDOW_CLERK}),
     Permission.QUEUE: frozenset({S.OFFICER, S.DEPARTMENT_HEAD}),

@@ -16,25 +16,15 @@ from django.db.models import Model
 from yiwang.accounts.models import User, UserKind
 from yiwang.audit import chain, context
 from yiwang.audit.models import AuditAction, AuditEntry
-from yiwang.core.masking import mask_text
+from yiwang.core.masking import mask_json, mask_text
 
 LABEL_MAX = 200
 SYSTEM_ACTOR = "系统"
 
 
-def _scrub(value: Any) -> Any:
-    if isinstance(value, str):
-        return mask_text(value)
-    if isinstance(value, dict):
-        return {mask_text(str(key)): _scrub(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_scrub(item) for item in value]
-    return value
-
-
 def masked_detail(detail: dict[str, Any] | None) -> dict[str, Any]:
     """The detail as it will be stored: plain JSON (dates as ISO text), every string masked."""
-    return _scrub(json.loads(json.dumps(detail or {}, cls=DjangoJSONEncoder)))
+    return mask_json(json.loads(json.dumps(detail or {}, cls=DjangoJSONEncoder)))
 
 
 def _request_user(ctx: context.RequestContext) -> User | None:

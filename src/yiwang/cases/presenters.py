@@ -9,12 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from yiwang.accounts.models import User
+from yiwang.accounts.policy import Permission, allows
 from yiwang.cases import selectors
 from yiwang.cases.models import Application, Case, CaseEvent, Channel, SuspensionKind
 from yiwang.cases.notices_catalog import NOTICE_TITLES
 from yiwang.cases.states import Action, CaseStatus
 from yiwang.catalog.codes import CaseType
-from yiwang.core.masking import mask_id_number
+from yiwang.core.masking import mask_id_number, mask_json
 
 STATUS = dict(CaseStatus.choices)
 ACTIONS = dict(Action.choices)
@@ -116,7 +117,7 @@ def case_detail(case: Case, user: User) -> dict[str, Any]:
     from yiwang.cases.services import case_actions_available
 
     out["allowed_actions"] = case_actions_available(user, case)
-    out["data"] = case.data
+    out["data"] = case.data if allows(user, Permission.PERSONAL_DATA_CLEAR) else mask_json(case.data)
     out["result"] = case.result
     out["waiting_for"] = []
     if case.status == CaseStatus.WAITING:
@@ -236,7 +237,9 @@ def application_detail(application: Application, user: User) -> dict[str, Any]:
             if own or application.applicant_id_type == "001"
             else mask_id_number(application.applicant_id_number),
         },
-        "form": application.form,
+        "form": application.form
+        if allows(user, Permission.PERSONAL_DATA_CLEAR)
+        else mask_json(application.form),
         "created_at": timezone.localtime(application.created_at),
         "materials": [
             {

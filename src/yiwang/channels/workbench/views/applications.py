@@ -160,7 +160,8 @@ def render_application(
         departments=list(dict.fromkeys(c.department.name for c in cases)),
         buttons=buttons,
         materials=materials,
-        form_rows=present.form_rows(application.form or {}, _titles(cases)),
+        # From the presenter: masked for posts that do not handle the case (accounts.policy).
+        form_rows=present.form_rows(detail["form"] or {}, _titles(cases)),
         id_shown=present.masked_id(application),
         id_label=present.id_label(application),
         notices=notice_links(application, cases),

@@ -208,7 +208,7 @@ def render_case(
         whole_accept=whole_accept,
         application_stamp=application_stamp(app_cases),
         siblings=[c for c in app_cases if c.pk != case.pk],
-        form_rows=present.form_rows(case.data or {}, titles),
+        form_rows=present.form_rows(detail["data"] or {}, titles),  # masked per accounts.policy
         materials=materials,
         licences=[m for m in materials if m["licence"]],
         pledges=[m for m in materials if m["pledged"]],
