@@ -172,7 +172,7 @@ def restore(source: Path) -> BackupSummary:
             handle.flush()
             call_command("loaddata", handle.name, verbosity=0)
         sequences_write(manifest["sequences"])
-        _rebuild_chain_head()
+        _rebuild_chain_heads()
         counts = _counts()
         if counts != manifest["counts"]:
             differing = sorted(
@@ -185,14 +185,16 @@ def restore(source: Path) -> BackupSummary:
     return BackupSummary(source, sum(counts.values()), len(files))
 
 
-def _rebuild_chain_head() -> None:
-    if not apps.is_installed("yiwang.sharing"):
-        return
-    data_use = apps.get_model("sharing", "DataUse")
-    head = apps.get_model("sharing", "ChainHead")
-    last = data_use.objects.order_by("-seq").values("seq", "hash").first()
-    if last:
-        head.objects.update_or_create(name="data_use", defaults={"seq": last["seq"], "hash": last["hash"]})
+def _rebuild_chain_heads() -> None:
+    """Backups leave the chain heads out; make each from its chain's last row, as an append would."""
+    from yiwang.audit.chain import CHAIN as AUDIT_CHAIN
+    from yiwang.audit.models import AuditEntry
+    from yiwang.sharing.chain import CHAIN as USE_LOG_CHAIN
+    from yiwang.sharing.chain import locked_head
+    from yiwang.sharing.models import DataUse
+
+    for model, chain in ((DataUse, USE_LOG_CHAIN), (AuditEntry, AUDIT_CHAIN)):
+        locked_head(model, chain)
 
 
 def _read(archive: tarfile.TarFile, name: str) -> bytes:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from cryptography.hazmat.primitives import hashes
 from django.db import transaction
@@ -12,6 +12,8 @@ from django.db.models import Model
 from django.utils import timezone
 
 from yiwang.sharing.models import ChainHead, DataUse
+
+M = TypeVar("M", bound=Model)
 
 GENESIS = "0" * 64
 CHAIN = "data_use"
@@ -52,12 +54,39 @@ def row_hash(values: dict[str, Any]) -> str:
     return canonical_hash(values, HASHED_FIELDS)
 
 
-@transaction.atomic
 def append(**values: Any) -> DataUse:
-    """Append one row at the end of the chain. Concurrent appends queue on the chain head's row lock."""
-    head, _ = ChainHead.objects.get_or_create(name=CHAIN, defaults={"seq": 0, "hash": GENESIS})
-    head = ChainHead.objects.select_for_update().get(name=CHAIN)
-    # Milliseconds: the precision Django's JSON serialiser keeps, so a backup restores the same hash.
+    """Append one row at the end of the use log."""
+    values.setdefault("actor_id", None)
+    values.setdefault("department_id", None)
+    for name in HASHED_FIELDS:
+        if name not in CHAIN_FIELDS:
+            values.setdefault(name, [] if name == "fields" else "")
+    return append_row(DataUse, CHAIN, HASHED_FIELDS, values)
+
+
+CHAIN_FIELDS = ("seq", "at", "prev_hash")  # set by append_row, never by the caller
+
+
+def locked_head(model: type[Model], chain: str) -> ChainHead:
+    """The chain's head row, locked until the caller's transaction ends. Made from the last row when
+    missing: on the first append, or after a restore (backups leave the head table out)."""
+    head = ChainHead.objects.select_for_update().filter(name=chain).first()
+    if head is not None:
+        return head
+    last = model._default_manager.order_by("-seq").values("seq", "hash").first()
+    ChainHead.objects.get_or_create(
+        name=chain,
+        defaults={"seq": last["seq"], "hash": last["hash"]} if last else {"seq": 0, "hash": GENESIS},
+    )
+    return ChainHead.objects.select_for_update().get(name=chain)
+
+
+@transaction.atomic
+def append_row(model: type[M], chain: str, fields: list[str], values: dict[str, Any]) -> M:
+    """Append one row at the end of any chain. Concurrent appends queue on the head row's lock, held
+    until the caller's transaction ends: a row commits with the change it records, or not at all."""
+    head = locked_head(model, chain)
+    # Milliseconds: kept so that hashes of rows written before backups kept microseconds still match.
     now = timezone.now()
     row = {
         "seq": head.seq + 1,
@@ -65,14 +94,10 @@ def append(**values: Any) -> DataUse:
         "prev_hash": head.hash,
         **values,
     }
-    row.setdefault("actor_id", None)
-    row.setdefault("department_id", None)
-    for name in HASHED_FIELDS:
-        row.setdefault(name, "" if name not in ("fields",) else [])
-    row["hash"] = row_hash(row)
-    use = DataUse.objects.create(**row)
-    ChainHead.objects.filter(name=CHAIN).update(seq=use.seq, hash=use.hash)
-    return use
+    row["hash"] = canonical_hash(row, fields)
+    entry = model._default_manager.create(**row)
+    ChainHead.objects.filter(name=chain).update(seq=entry.seq, hash=entry.hash)
+    return entry
 
 
 @dataclass(frozen=True)
