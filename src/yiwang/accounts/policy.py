@@ -6,8 +6,8 @@ Two questions are kept apart:
 - *on which objects?* — `cases.access` (own applications, own department's cases, own service
   point), answered with 404 for objects the user may not see.
 
-Views declare their permission with `@page_requires(...)` / `@api_requires(...)` (see
-`accounts.guards`); the declaration is kept on the view, so a test can walk every URL and check
+Views declare their permission with `channels.guards.page_requires` / `public` (pages) or
+`api_requires` below (API); the declaration is kept on the view, so a test can walk every URL and check
 that each one has one and that it holds for exactly the subjects listed here.
 """
 
@@ -107,14 +107,18 @@ POLICY: dict[Permission, frozenset[Subject]] = {
 # state machine; this is only "may this post ever do it".
 INTAKE = frozenset({"accept", "refuse", "request_supplement"})
 REVIEW = frozenset({"start_review", "suspend", "resume", "approve", "deny", "complete"})
+APPLICANT = frozenset({"supplement", "withdraw"})
 CASE_ACTIONS: dict[Subject, frozenset[str]] = {
-    S.PERSON: frozenset({"supplement", "withdraw"}),
-    S.LEGAL: frozenset({"supplement", "withdraw"}),
+    S.PERSON: APPLICANT,
+    S.LEGAL: APPLICANT,
     # 一窗受理; and for the applicant standing at their window: supplement, withdraw.
-    S.WINDOW_CLERK: INTAKE | {"supplement", "withdraw"},
+    S.WINDOW_CLERK: INTAKE | APPLICANT,
     S.OFFICER: INTAKE | REVIEW,
     S.DEPARTMENT_HEAD: INTAKE | REVIEW | {"extend"},
 }
+
+
+_POSTS = frozenset(StaffRole.values)
 
 
 def subjects_of(user: Any) -> frozenset[Subject]:
@@ -129,20 +133,12 @@ def subjects_of(user: Any) -> frozenset[Subject]:
     elif user.kind == S.LEGAL:
         found.add(S.LEGAL)
     else:
-        found |= {Subject(role) for role in user.roles if role in Subject.__members__.values()}
+        found |= {Subject(role) for role in user.roles if role in _POSTS}
     return frozenset(found)
 
 
 def allows(user: Any, permission: Permission) -> bool:
     return bool(subjects_of(user) & POLICY[permission])
-
-
-def case_actions_of(user: Any) -> frozenset[str]:
-    """Every case action any of the user's posts may take (before object and state checks)."""
-    actions: set[str] = set()
-    for subject in subjects_of(user):
-        actions |= CASE_ACTIONS.get(subject, frozenset())
-    return frozenset(actions)
 
 
 class PolicyForbidden(DomainError):
@@ -153,11 +149,7 @@ SUBJECT_LABELS: dict[Subject, str] = {
     S.ANONYMOUS: "未登录用户",
     S.PERSON: "个人用户",
     S.LEGAL: "法人用户",
-    S.WINDOW_CLERK: "综合窗口人员",
-    S.OFFICER: "审批人员",
-    S.DEPARTMENT_HEAD: "部门负责人",
-    S.CATALOG_ADMIN: "事项管理员",
-    S.SUPERVISOR: "效能监察人员",
+    **{Subject(post): str(label) for post, label in StaffRole.choices},
     S.SUPERUSER: "系统管理员",
 }
 

@@ -10,17 +10,13 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from yiwang.accounts.models import User, UserKind
-from yiwang.accounts.policy import CASE_ACTIONS, INTAKE, Subject, subjects_of
+from yiwang.accounts.policy import APPLICANT, CASE_ACTIONS, INTAKE, Subject, subjects_of
 from yiwang.cases.models import ONLINE_CHANNELS, Application, Case
 from yiwang.cases.states import Action, CaseStatus
 from yiwang.catalog.codes import StaffRole
 
 # Online cases a window clerk may take in; once accepted they belong to the clerk's service point.
 ONLINE_INTAKE = (CaseStatus.SUBMITTED, CaseStatus.PRE_REVIEW)
-
-# Which actions each post may take at all comes from the one policy (accounts.policy).
-APPLICANT_ACTIONS = CASE_ACTIONS[Subject.PERSON]
-INTAKE_ACTIONS = INTAKE
 
 
 def is_applicant(user: User) -> bool:
@@ -66,7 +62,7 @@ def case_actions_for(user: User, case: Case) -> frozenset[str]:
     """The actions this user may take on this case: the policy's actions for each of the user's
     posts, narrowed to the cases that post answers for (the state machine decides the rest)."""
     if is_applicant(user):
-        return APPLICANT_ACTIONS if case.application.applicant_user_id == user.pk else frozenset()
+        return APPLICANT if case.application.applicant_user_id == user.pk else frozenset()
     posts = subjects_of(user)
     allowed: set[str] = set()
     if Subject.WINDOW_CLERK in posts:
@@ -86,11 +82,11 @@ def role_for(user: User, action: str) -> str:
     """The role recorded on an event: what capacity the user acted in."""
     if is_applicant(user):
         return "applicant"
-    if action in INTAKE_ACTIONS and user.has_role(StaffRole.WINDOW_CLERK):
+    if action in INTAKE and user.has_role(StaffRole.WINDOW_CLERK):
         return StaffRole.WINDOW_CLERK
     if action == Action.EXTEND and user.has_role(StaffRole.DEPARTMENT_HEAD):
         return StaffRole.DEPARTMENT_HEAD
-    if action in APPLICANT_ACTIONS and user.has_role(StaffRole.WINDOW_CLERK):
+    if action in APPLICANT and user.has_role(StaffRole.WINDOW_CLERK):
         return StaffRole.WINDOW_CLERK
     for role in (StaffRole.OFFICER, StaffRole.DEPARTMENT_HEAD, StaffRole.WINDOW_CLERK):
         if user.has_role(role):

@@ -13,7 +13,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from yiwang.accounts.policy import Permission, allows, declare, who_may
-from yiwang.accounts.policy import public as policy_public
+from yiwang.accounts.policy import public as public  # re-exported: pages import their guards here
 
 View = Callable[..., HttpResponseBase]
 Forbidden = Callable[[HttpRequest, str], HttpResponse]
@@ -38,9 +38,6 @@ def page_requires(
         return declare(permission)(guarded)
 
     return decorate
-
-
-public = policy_public
 
 
 def denied(response: HttpResponse) -> HttpResponse:

@@ -8,21 +8,16 @@ with a page that says why, instead of a bare 403.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from yiwang.accounts.models import User, UserKind
-from yiwang.accounts.policy import Permission, allows, declare, who_may
-from yiwang.catalog.codes import StaffRole
-from yiwang.channels.guards import denied
+from yiwang.accounts.policy import Permission, who_may
+from yiwang.channels.guards import page_requires
 from yiwang.core.errors import DomainError
-
-ROLE_LABELS = dict(StaffRole.choices)
 
 View = Callable[..., HttpResponseBase]
 
@@ -46,26 +41,15 @@ def is_staff_user(user: Any) -> bool:
     return bool(user.is_authenticated and user.kind == UserKind.STAFF)
 
 
+NOT_STAFF = "工作台仅供政务服务工作人员使用。办事请前往一网通办门户，或到政务服务中心综合窗口办理。"
+
+
 def staff_only(permission: Permission = Permission.WORKBENCH) -> Callable[[View], View]:
     """Signed-in staff whose post holds `permission` (accounts.policy); others get a page saying why."""
 
-    def decorate(view: View) -> View:
-        @wraps(view)
-        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            user: Any = request.user
-            if not is_staff_user(user) and not allows(user, permission):
-                return denied(
-                    forbidden(
-                        request,
-                        "工作台仅供政务服务工作人员使用。办事请前往一网通办门户，或到政务服务中心综合窗口办理。",
-                    )
-                )
-            if not allows(user, permission):
-                return denied(
-                    forbidden(request, f"此页面仅供{who_may(permission)}使用，您的岗位没有这项职责。")
-                )
-            return view(request, *args, **kwargs)
+    def refuse(request: HttpRequest, message: str) -> HttpResponse:
+        if not is_staff_user(request.user):
+            return forbidden(request, NOT_STAFF)
+        return forbidden(request, f"此页面仅供{who_may(permission)}使用，您的岗位没有这项职责。")
 
-        return declare(permission)(login_required(guarded))
-
-    return decorate
+    return page_requires(permission, forbidden=refuse)
