@@ -24,11 +24,9 @@ class User(AbstractUser):
     kind = models.CharField("用户类型", max_length=10, choices=UserKind.choices, default=UserKind.PERSON)
     name = models.CharField("姓名/名称", max_length=100)
     # ID and mobile numbers are SM4-encrypted at rest; the *_index columns answer exact lookups.
-    id_number = EncryptedField(
-        "公民身份号码", index_field="id_number_index", null=True, blank=True, validators=[validate_id_number]
-    )
+    id_number = EncryptedField("公民身份号码", null=True, blank=True, validators=[validate_id_number])
     id_number_index = BlindIndexField(source="id_number", unique=True)
-    mobile = EncryptedField("手机号码", index_field="mobile_index", blank=True, validators=[validate_mobile])
+    mobile = EncryptedField("手机号码", blank=True, validators=[validate_mobile])
     mobile_index = BlindIndexField(source="mobile", db_index=True)
     uscc = models.CharField(
         "统一社会信用代码", max_length=18, null=True, blank=True, unique=True, validators=[validate_uscc]
@@ -36,7 +34,6 @@ class User(AbstractUser):
     legal_representative = models.CharField("法定代表人", max_length=50, blank=True)
     legal_representative_id_number = EncryptedField(
         "法定代表人身份号码",
-        index_field="legal_representative_id_number_index",
         blank=True,
         validators=[validate_id_number],
     )

@@ -77,12 +77,10 @@ class Application(models.Model):
     applicant_id_type = models.CharField(
         "证件类型", max_length=3, help_text="111 公民身份号码；001 统一社会信用代码"
     )
-    applicant_id_number = EncryptedField("证件号码", index_field="applicant_id_number_index")
+    applicant_id_number = EncryptedField("证件号码")
     applicant_id_number_index = BlindIndexField(source="applicant_id_number", db_index=True)
     legal_representative = models.CharField("法定代表人", max_length=50, blank=True)
-    legal_representative_id_number = EncryptedField(
-        "法定代表人身份号码", index_field="legal_representative_id_number_index", blank=True
-    )
+    legal_representative_id_number = EncryptedField("法定代表人身份号码", blank=True)
     legal_representative_id_number_index = BlindIndexField(source="legal_representative_id_number")
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -413,7 +411,7 @@ class PledgeCheck(models.Model):
 class CreditMark(models.Model):
     """失信记录: a false pledge; until repaired (信用修复) the holder may not pledge again."""
 
-    holder_code = EncryptedField("主体代码", index_field="holder_code_index")
+    holder_code = EncryptedField("主体代码")
     holder_code_index = BlindIndexField(source="holder_code")
     holder_name = models.CharField("主体名称", max_length=100)
     case = models.ForeignKey(Case, verbose_name="办件", on_delete=models.PROTECT, related_name="+")

@@ -1,6 +1,6 @@
 """Model fields for personal identifiers stored encrypted, looked up through a blind index.
 
-    id_number = EncryptedField("公民身份号码", index_field="id_number_index", ...)
+    id_number = EncryptedField("公民身份号码", ...)
     id_number_index = BlindIndexField(source="id_number", unique=True)
 
 In Python the field holds the clear value; the database holds only SM4 ciphertext and the index.
@@ -31,14 +31,12 @@ class EncryptedField(models.CharField):
 
     supported_lookups = frozenset({"exact", "iexact", "in", "isnull"})
 
-    def __init__(self, *args: Any, index_field: str = "", **kwargs: Any) -> None:
-        self.index_field = index_field
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", CIPHERTEXT_LENGTH)
         super().__init__(*args, **kwargs)
 
     def deconstruct(self) -> tuple[str, str, list[Any], dict[str, Any]]:
         name, path, args, kwargs = super().deconstruct()
-        kwargs["index_field"] = self.index_field
         if kwargs.get("max_length") == CIPHERTEXT_LENGTH:
             del kwargs["max_length"]
         return name, path, args, kwargs
@@ -82,11 +80,18 @@ class BlindIndexField(models.CharField):
         return index
 
 
+def blind_index_of(field: EncryptedField) -> BlindIndexField:
+    """The model's BlindIndexField whose `source` is this field (each encrypted field has one)."""
+    for candidate in field.model._meta.concrete_fields:
+        if isinstance(candidate, BlindIndexField) and candidate.source == field.name:
+            return candidate
+    raise FieldError(f'加密字段 {field.name} 没有盲索引字段（BlindIndexField(source="{field.name}")）')
+
+
 def _index_column(lhs: Any) -> Col:
     if not isinstance(lhs, Col) or not isinstance(lhs.target, EncryptedField):
         raise FieldError("加密字段只能按字段本身精确查询")
-    field = lhs.target
-    return field.model._meta.get_field(field.index_field).get_col(lhs.alias)
+    return blind_index_of(lhs.target).get_col(lhs.alias)
 
 
 def _index_value(value: Any) -> str:

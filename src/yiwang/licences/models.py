@@ -162,7 +162,7 @@ class Licence(models.Model):
     number = models.CharField("证照编号", max_length=100)
     name = models.CharField("证照名称", max_length=100)
     holder_name = models.CharField("持证主体", max_length=100)
-    holder_code = EncryptedField("持证主体代码", index_field="holder_code_index")
+    holder_code = EncryptedField("持证主体代码")
     holder_code_index = BlindIndexField(source="holder_code")
     holder_code_type = models.CharField("持证主体代码类型", max_length=3, choices=HolderCodeType.choices)
     issuer = models.ForeignKey(

@@ -40,7 +40,7 @@ class DataUse(models.Model):
     department_name = models.CharField("使用部门名称", max_length=100, blank=True)
     case_number = models.CharField("办件编号", max_length=40, blank=True)
     reason = models.CharField("申请事由", max_length=200, blank=True)
-    holder_code = EncryptedField("持证主体代码", index_field="holder_code_index")
+    holder_code = EncryptedField("持证主体代码")
     holder_code_index = BlindIndexField(source="holder_code")
     licence_identifier = models.CharField("电子证照标识", max_length=120, blank=True)
     action = models.CharField("操作", max_length=20, help_text="query 查询 / view 查看 / download 下载")

@@ -57,7 +57,6 @@ class Migration(migrations.Migration):
             name="id_number",
             field=yiwang.core.fields.EncryptedField(
                 blank=True,
-                index_field="id_number_index",
                 null=True,
                 validators=[yiwang.core.identifiers.validate_id_number],
                 verbose_name="公民身份号码",
@@ -68,7 +67,6 @@ class Migration(migrations.Migration):
             name="legal_representative_id_number",
             field=yiwang.core.fields.EncryptedField(
                 blank=True,
-                index_field="legal_representative_id_number_index",
                 validators=[yiwang.core.identifiers.validate_id_number],
                 verbose_name="法定代表人身份号码",
             ),
@@ -78,7 +76,6 @@ class Migration(migrations.Migration):
             name="mobile",
             field=yiwang.core.fields.EncryptedField(
                 blank=True,
-                index_field="mobile_index",
                 validators=[yiwang.core.identifiers.validate_mobile],
                 verbose_name="手机号码",
             ),

@@ -48,23 +48,20 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="application",
             name="applicant_id_number",
-            field=yiwang.core.fields.EncryptedField(
-                index_field="applicant_id_number_index", verbose_name="证件号码"
-            ),
+            field=yiwang.core.fields.EncryptedField(verbose_name="证件号码"),
         ),
         migrations.AlterField(
             model_name="application",
             name="legal_representative_id_number",
             field=yiwang.core.fields.EncryptedField(
                 blank=True,
-                index_field="legal_representative_id_number_index",
                 verbose_name="法定代表人身份号码",
             ),
         ),
         migrations.AlterField(
             model_name="creditmark",
             name="holder_code",
-            field=yiwang.core.fields.EncryptedField(index_field="holder_code_index", verbose_name="主体代码"),
+            field=yiwang.core.fields.EncryptedField(verbose_name="主体代码"),
         ),
         migrations.AddIndex(
             model_name="creditmark",

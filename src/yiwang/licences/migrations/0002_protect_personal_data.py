@@ -28,9 +28,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="licence",
             name="holder_code",
-            field=yiwang.core.fields.EncryptedField(
-                index_field="holder_code_index", verbose_name="持证主体代码"
-            ),
+            field=yiwang.core.fields.EncryptedField(verbose_name="持证主体代码"),
         ),
         migrations.AddIndex(
             model_name="licence",
