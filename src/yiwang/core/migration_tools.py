@@ -8,6 +8,7 @@ no historical model ever tries to decrypt a clear value.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.db import migrations, models
@@ -24,21 +25,45 @@ def widen(model_name: str, name: str, *, null: bool = False, blank: bool = False
     )
 
 
-def encrypt_rows(app_label: str, model_name: str, columns: dict[str, str]) -> migrations.RunPython:
-    """`columns` maps each clear column to its blind-index column."""
+Rewrite = Callable[[str, Any], dict[str, Any]]  # (column, stored value) -> columns to update
 
-    def forward(apps: Any, schema_editor: Any) -> None:
+
+def _rewrite_rows(app_label: str, model_name: str, columns: list[str], rewrite: Rewrite) -> Any:
+    """A RunPython function: every row's changes from `rewrite`, one UPDATE per changed row."""
+
+    def run(apps: Any, schema_editor: Any) -> None:
         model = apps.get_model(app_label, model_name)
         for pk, *values in model.objects.values_list("pk", *columns).iterator():
             changes: dict[str, Any] = {}
-            for (column, index), value in zip(columns.items(), values, strict=True):
-                if value and not value.startswith(protection.PREFIX):
-                    changes[column] = protection.encrypt(value)
-                    changes[index] = protection.blind_index(value)
+            for column, value in zip(columns, values, strict=True):
+                changes.update(rewrite(column, value))
             if changes:
                 model.objects.filter(pk=pk).update(**changes)
 
-    return migrations.RunPython(forward, _decrypt_rows(app_label, model_name, list(columns)))
+    return run
+
+
+def _is_clear(value: Any) -> bool:
+    return bool(value) and not value.startswith(protection.PREFIX)
+
+
+def _decrypt(column: str, value: Any) -> dict[str, Any]:
+    return {column: protection.decrypt(value)} if value and value.startswith(protection.PREFIX) else {}
+
+
+def encrypt_rows(app_label: str, model_name: str, columns: dict[str, str]) -> migrations.RunPython:
+    """`columns` maps each clear column to its blind-index column."""
+
+    def encrypt(column: str, value: Any) -> dict[str, Any]:
+        if not _is_clear(value):
+            return {}
+        return {column: protection.encrypt(value), columns[column]: protection.blind_index(value)}
+
+    names = list(columns)
+    return migrations.RunPython(
+        _rewrite_rows(app_label, model_name, names, encrypt),
+        _rewrite_rows(app_label, model_name, names, _decrypt),
+    )
 
 
 def as_text(model_name: str, name: str, *, blank: bool = False) -> migrations.AlterField:
@@ -49,32 +74,12 @@ def as_text(model_name: str, name: str, *, blank: bool = False) -> migrations.Al
 
 
 def encrypt_json_rows(app_label: str, model_name: str, columns: list[str]) -> migrations.RunPython:
-    def forward(apps: Any, schema_editor: Any) -> None:
-        model = apps.get_model(app_label, model_name)
-        for pk, *values in model.objects.values_list("pk", *columns).iterator():
-            changes = {
-                column: protection.encrypt(json.dumps(json.loads(value), ensure_ascii=False))
-                for column, value in zip(columns, values, strict=True)
-                if value is not None and not value.startswith(protection.PREFIX)
-            }
-            if changes:
-                model.objects.filter(pk=pk).update(**changes)
+    def encrypt(column: str, value: Any) -> dict[str, Any]:
+        if value is None or value.startswith(protection.PREFIX):
+            return {}
+        return {column: protection.encrypt(json.dumps(json.loads(value), ensure_ascii=False))}
 
-    return migrations.RunPython(forward, _decrypt_rows(app_label, model_name, list(columns)))
-
-
-def _decrypt_rows(app_label: str, model_name: str, columns: list[str]) -> Any:
-    """The way back for both: the clear text of every encrypted value."""
-
-    def backward(apps: Any, schema_editor: Any) -> None:
-        model = apps.get_model(app_label, model_name)
-        for pk, *values in model.objects.values_list("pk", *columns).iterator():
-            changes = {
-                column: protection.decrypt(value)
-                for column, value in zip(columns, values, strict=True)
-                if value and value.startswith(protection.PREFIX)
-            }
-            if changes:
-                model.objects.filter(pk=pk).update(**changes)
-
-    return backward
+    return migrations.RunPython(
+        _rewrite_rows(app_label, model_name, columns, encrypt),
+        _rewrite_rows(app_label, model_name, columns, _decrypt),
+    )
