@@ -44,21 +44,15 @@ def normalise(value: str) -> str:
 
 
 def encrypt(value: str) -> str:
-    nonce = secrets.token_bytes(_NONCE)
-    encryptor = Cipher(algorithms.SM4(_keys(settings.YIWANG_FIELD_KEY)[0]), modes.GCM(nonce)).encryptor()
-    body = encryptor.update(value.encode("utf-8")) + encryptor.finalize()
-    return PREFIX + base64.b64encode(nonce + body + encryptor.tag).decode("ascii")
+    return PREFIX + base64.b64encode(seal_bytes(value.encode("utf-8"))).decode("ascii")
 
 
 def decrypt(token: str) -> str:
     if not token.startswith(PREFIX):
         raise ProtectionError("个人信息的存储格式无法识别（不是 SM4 密文）")
-    raw = base64.b64decode(token[len(PREFIX) :])
-    nonce, body, tag = raw[:_NONCE], raw[_NONCE:-_TAG], raw[-_TAG:]
-    decryptor = Cipher(algorithms.SM4(_keys(settings.YIWANG_FIELD_KEY)[0]), modes.GCM(nonce, tag)).decryptor()
     try:
-        return (decryptor.update(body) + decryptor.finalize()).decode("utf-8")
-    except InvalidTag:
+        return open_bytes(base64.b64decode(token[len(PREFIX) :])).decode("utf-8")
+    except ProtectionError:
         raise ProtectionError("个人信息无法解密：YIWANG_FIELD_KEY 与加密时不一致，或数据被改动") from None
 
 
@@ -69,15 +63,15 @@ def blind_index(value: str) -> str:
     return mac.finalize().hex()
 
 
-def seal_bytes(data: bytes, *, purpose: bytes) -> bytes:
-    """SM4-GCM over bytes (backups): nonce | ciphertext | tag, bound to `purpose`."""
+def seal_bytes(data: bytes, *, purpose: bytes = b"") -> bytes:
+    """SM4-GCM: nonce | ciphertext | tag, bound to `purpose` (empty for column values)."""
     nonce = secrets.token_bytes(_NONCE)
     encryptor = Cipher(algorithms.SM4(_keys(settings.YIWANG_FIELD_KEY)[0]), modes.GCM(nonce)).encryptor()
     encryptor.authenticate_additional_data(purpose)
     return nonce + encryptor.update(data) + encryptor.finalize() + encryptor.tag
 
 
-def open_bytes(sealed: bytes, *, purpose: bytes) -> bytes:
+def open_bytes(sealed: bytes, *, purpose: bytes = b"") -> bytes:
     nonce, body, tag = sealed[:_NONCE], sealed[_NONCE:-_TAG], sealed[-_TAG:]
     decryptor = Cipher(algorithms.SM4(_keys(settings.YIWANG_FIELD_KEY)[0]), modes.GCM(nonce, tag)).decryptor()
     decryptor.authenticate_additional_data(purpose)
