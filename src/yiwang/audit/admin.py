@@ -16,18 +16,15 @@ from django.http.response import HttpResponseBase
 from django.urls import path
 from django.utils import timezone
 
-from yiwang.accounts.policy import Permission, allows
 from yiwang.audit.export import csv_chunks
 from yiwang.audit.models import AuditAction, AuditEntry
 from yiwang.audit.services import record
 
 
-def may_read_audit(request: HttpRequest) -> bool:
-    return allows(request.user, Permission.AUDIT_READ)
-
-
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only, for AUDIT_READ only: both from the policy's admin site (accounts.admin_site)."""
+
     list_display = [
         "seq",
         "at",
@@ -46,21 +43,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
     show_full_result_count = False
     actions = None
     change_list_template = "admin/audit/auditentry/change_list.html"
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return may_read_audit(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return may_read_audit(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_urls(self) -> list[Any]:
         export = path(

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from yiwang.audit.admin_reads import PersonalDataReadAdmin
 from yiwang.core.masking import mask_id_number
@@ -37,12 +34,3 @@ class DataUseAdmin(PersonalDataReadAdmin, admin.ModelAdmin):
             if len(obj.holder_code) == 18 and obj.holder_code[:17].isdigit()
             else obj.holder_code
         )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
