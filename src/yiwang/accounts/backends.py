@@ -19,21 +19,14 @@ def _looks_like_id_number(text: str) -> bool:
     return bool(_ID_SHAPE.fullmatch(protection.normalise(text)))
 
 
-def _person_by_id_number(text: str) -> User | None:
-    if not _looks_like_id_number(text):
-        return None
-    return User.objects.filter(kind=UserKind.PERSON, id_number=protection.normalise(text)).first()
-
-
 def account_username(login: str) -> str:
     """The username an entered login stands for: an ID number becomes its account's username."""
-    person = _person_by_id_number(login) if login else None
-    if person is not None:
-        return person.get_username()
-    if login and _looks_like_id_number(login):
-        # No such account: count the failures under a keyed digest, not the number itself.
-        return f"id:{protection.blind_index(login)[:24]}"
-    return login
+    if not login or not _looks_like_id_number(login):
+        return login
+    number = protection.normalise(login)
+    username = User.objects.filter(kind=UserKind.PERSON, id_number=number).values_list("username", flat=True)
+    # No such account: count the failures under a keyed digest, not the number itself.
+    return username.first() or f"id:{protection.blind_index(number)[:24]}"
 
 
 def lockout_username(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str:
