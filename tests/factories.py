@@ -232,3 +232,22 @@ def make_document(owner: Any, content: bytes | None = None) -> Any:
     return document_upload(
         owner=owner, upload=SimpleUploadedFile(f"doc{n}.pdf", body, content_type="application/pdf")
     )
+
+
+def make_data_use(holder_code: str, **overrides: Any) -> Any:
+    """One granted query in the use log (用数记录) about `holder_code`."""
+    from yiwang.sharing import chain
+
+    values: dict[str, Any] = {
+        "actor_name": "李审批",
+        "department_name": "示范市市场监督管理局",
+        "case_number": "X",
+        "reason": "核验",
+        "holder_code": holder_code,
+        "action": "query",
+        "fields": [],
+        "outcome": "granted",
+        "basis": "",
+    }
+    values.update(overrides)
+    return chain.append(**values)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
-
+from tests.tampering import as_dba
 from yiwang.audit.models import AuditEntry
 
 
@@ -21,13 +20,4 @@ def submitted_case(world: Any) -> str:
 
 
 def tamper(sql: str, params: list[Any]) -> None:
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("DROP TRIGGER IF EXISTS audit_auditentry_no_update")
-            cursor.execute("DROP TRIGGER IF EXISTS audit_auditentry_no_delete")
-            cursor.execute(sql, params)
-        else:
-            # A superuser session can skip triggers.
-            cursor.execute("SET session_replication_role = replica")
-            cursor.execute(sql, params)
-            cursor.execute("SET session_replication_role = origin")
+    as_dba("audit_auditentry", sql, params)

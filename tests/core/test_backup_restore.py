@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from tests.factories import make_data_use
 from yiwang.core.backup import backup_create
 
 pytestmark = pytest.mark.django_db
@@ -32,21 +33,9 @@ def yiwang(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture
 def populated(world):
     """Data of every kind: catalog, users, an application with a document, events, a use-log row."""
-    from yiwang.sharing import chain
-
     response = world.apply()
     assert response.status_code == 201
-    chain.append(
-        actor_name="李审批",
-        department_name="示范市市场监督管理局",
-        case_number="X",
-        reason="核验",
-        holder_code=world.citizen.user.id_number,
-        action="query",
-        fields=[],
-        outcome="granted",
-        basis="",
-    )
+    make_data_use(world.citizen.user.id_number)
     # A time whose microseconds are under one millisecond: Django's own JSON would round it away.
     type(world.citizen.user).objects.filter(pk=world.citizen.user.pk).update(
         date_joined=datetime(2026, 11, 23, 3, 4, 5, 123, tzinfo=UTC)

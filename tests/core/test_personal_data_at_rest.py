@@ -6,10 +6,9 @@ import pytest
 from django.core.exceptions import FieldError
 from django.db import connection
 
-from tests.factories import make_citizen, make_id_number
+from tests.factories import make_citizen, make_data_use, make_id_number
 from yiwang.accounts.models import User
 from yiwang.core import protection
-from yiwang.sharing import chain
 
 pytestmark = pytest.mark.django_db
 
@@ -25,17 +24,7 @@ def test_no_table_holds_an_id_or_mobile_number_in_clear(world):
     citizen.mobile = "13712340001"
     citizen.save()
     assert world.apply().status_code == 201
-    chain.append(
-        actor_name="李审批",
-        department_name="示范市市场监督管理局",
-        case_number="X",
-        reason="核验",
-        holder_code=citizen.id_number,
-        action="query",
-        fields=[],
-        outcome="granted",
-        basis="",
-    )
+    make_data_use(citizen.id_number)
 
     # Every table, not only the ones with identifier columns: forms, events, logs, sessions too —
     # but the catalog, which is public (its sample form carries a made-up phone number).

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
+from tests.tampering import as_dba
 from yiwang.sharing import chain
 from yiwang.sharing.models import DataUse
 
@@ -30,16 +30,7 @@ def append_rows(n: int) -> list[DataUse]:
 
 
 def tamper(sql: str, params: list) -> None:
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("DROP TRIGGER IF EXISTS sharing_datause_no_update")
-            cursor.execute("DROP TRIGGER IF EXISTS sharing_datause_no_delete")
-            cursor.execute(sql, params)
-        else:
-            # A superuser session can skip triggers, as a DBA editing the table by hand would.
-            cursor.execute("SET session_replication_role = replica")
-            cursor.execute(sql, params)
-            cursor.execute("SET session_replication_role = origin")
+    as_dba("sharing_datause", sql, params)
 
 
 def test_an_untouched_chain_verifies(capsys):
