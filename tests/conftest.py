@@ -34,20 +34,23 @@ def suite_log(tmp_path_factory):
     from yiwang.core.logging import MaskPersonalDataFilter
 
     path = tmp_path_factory.mktemp("logs") / "suite.log"
+    tees: dict[logging.Handler, logging.Handler] = {}  # one file handler per configured handler
     added: list[tuple[logging.Logger, logging.Handler]] = []
     loggers = [logging.getLogger(), *(logging.getLogger(n) for n in logging.root.manager.loggerDict)]
     for logger in loggers:
         for handler in list(getattr(logger, "handlers", [])):
             if any(isinstance(f, MaskPersonalDataFilter) for f in handler.filters):
-                tee = logging.FileHandler(path, encoding="utf-8")
-                tee.setFormatter(handler.formatter)
-                for f in handler.filters:
-                    tee.addFilter(f)
-                tee.setLevel(handler.level)
-                logger.addHandler(tee)
-                added.append((logger, tee))
+                if handler not in tees:
+                    tee = tees[handler] = logging.FileHandler(path, encoding="utf-8")
+                    tee.setFormatter(handler.formatter)
+                    for f in handler.filters:
+                        tee.addFilter(f)
+                    tee.setLevel(handler.level)
+                logger.addHandler(tees[handler])
+                added.append((logger, tees[handler]))
     assert added, "no masking log handler is configured"
     yield path
     for logger, tee in added:
         logger.removeHandler(tee)
+    for tee in tees.values():
         tee.close()

@@ -112,12 +112,17 @@ def event_out(event: CaseEvent, case_number: str) -> dict[str, Any]:
     }
 
 
+def _as_seen_by(user: User, data: Any) -> Any:
+    """Form or case data with its identifiers in clear only for those who handle the case."""
+    return data if allows(user, Permission.PERSONAL_DATA_CLEAR) else mask_json(data)
+
+
 def case_detail(case: Case, user: User) -> dict[str, Any]:
     out = case_summary(case)
     from yiwang.cases.services import case_actions_available
 
     out["allowed_actions"] = case_actions_available(user, case)
-    out["data"] = case.data if allows(user, Permission.PERSONAL_DATA_CLEAR) else mask_json(case.data)
+    out["data"] = _as_seen_by(user, case.data)
     out["result"] = case.result
     out["waiting_for"] = []
     if case.status == CaseStatus.WAITING:
@@ -237,9 +242,7 @@ def application_detail(application: Application, user: User) -> dict[str, Any]:
             if own or application.applicant_id_type == "001"
             else mask_id_number(application.applicant_id_number),
         },
-        "form": application.form
-        if allows(user, Permission.PERSONAL_DATA_CLEAR)
-        else mask_json(application.form),
+        "form": _as_seen_by(user, application.form),
         "created_at": timezone.localtime(application.created_at),
         "materials": [
             {
