@@ -20,7 +20,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.cases.conftest import world  # noqa: F401 - fixture
-from tests.factories import make_company, make_document, make_staff
+from tests.factories import make_company, make_staff
 from yiwang.accounts.admin_site import admin_permission
 from yiwang.accounts.policy import CASE_ACTIONS, POLICY, Permission, Subject
 from yiwang.catalog import codes
@@ -111,30 +111,21 @@ def cast(world):  # noqa: F811 - the fixture imported above
         Subject.SUPERVISOR: world.supervisor.user,
         Subject.SUPERUSER: make_staff(is_superuser=True, department=None),
     }
-    document = make_document(world.clerk.user)
-    response = world.clerk.post(
-        "/applications",
-        {
-            "item": world.item.item.code,
-            "channel": "window",
-            "applicant": {
-                "kind": "person",
-                "name": world.citizen.user.name,
-                "id_number": world.citizen.user.id_number,
-            },
-            "form": {"applicant_name": world.citizen.user.name, "applicant_phone": "13800000000"},
-            "materials": [
-                {"material": m.id, "document": str(document.id)} for m in world.item.materials.all()
-            ],
-        },
+    citizen = world.citizen.user
+    response = world.apply(
+        world.clerk,
+        channel="window",
+        applicant={"kind": "person", "name": citizen.name, "id_number": citizen.id_number},
+        form={"applicant_name": citizen.name, "applicant_phone": "13800000000"},
     )
     assert response.status_code == 201, response.content
     body = response.json()
+    assert body["materials"][0]["document"], "the cast's application carries an uploaded document"
     return {
         "users": users,
         "application": body["number"],
         "case": body["cases"][0]["number"],
-        "document": str(document.id),
+        "document": body["materials"][0]["document"],
         "item": world.item.item.code,
     }
 
