@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from yiwang.accounts.models import ApiToken, User
+from yiwang.core.compiled import Compiled
 from yiwang.core.errors import DomainError
 
 
@@ -51,22 +52,22 @@ def api_token_issue(*, request: HttpRequest | None, username: str, password: str
     return token, record
 
 
+_TOKEN_USER = Compiled(
+    lambda digest, now: User.objects.filter(
+        api_tokens__digest=digest, api_tokens__revoked_at__isnull=True, api_tokens__expires_at__gt=now
+    )[:1],
+    str,
+    datetime,
+)
+
+
 def api_token_user(token: str, *, now: datetime | None = None) -> User | None:
     """The active user a token belongs to, or None when it is unknown, expired or revoked.
 
-    Runs on every API request, so it is one narrow query for the user alone (digests are unique);
-    the user's department and service point load on first use, which only staff paths need.
+    Runs on every API request, so it is one narrow compiled query for the user alone (digests are
+    unique); the user's department and service point load on first use, which only staff paths need.
     """
-    user = next(
-        iter(
-            User.objects.filter(
-                api_tokens__digest=token_digest(token),
-                api_tokens__revoked_at__isnull=True,
-                api_tokens__expires_at__gt=now or timezone.now(),
-            )[:1]
-        ),
-        None,
-    )
+    user = _TOKEN_USER.first(token_digest(token), now or timezone.now())
     if user is None or not user.is_active:
         return None
     return user

@@ -23,12 +23,23 @@ def is_applicant(user: User) -> bool:
     return user.kind in (UserKind.PERSON, UserKind.LEGAL)
 
 
+# An applicant's own applications and cases: the one rule, used by the querysets below and by the
+# compiled queries of the status reads (services.load_application, selectors.case_detail).
+APPLICANT_OWNS_APPLICATION = "applicant_user"
+APPLICANT_OWNS_CASE = "application__applicant_user"
+
+
+def sees_own_only(user: User) -> bool:
+    """An active applicant: sees exactly the applications and cases they applied for."""
+    return user.is_authenticated and user.is_active and is_applicant(user)
+
+
 def visible_applications(user: User) -> QuerySet[Application]:
     applications = Application.objects.all()
     if not user.is_authenticated or not user.is_active:
         return applications.none()
     if is_applicant(user):
-        return applications.filter(applicant_user=user)
+        return applications.filter(**{APPLICANT_OWNS_APPLICATION: user})
     if user.has_role(StaffRole.SUPERVISOR):
         return applications
     condition = Q(cases__department_id=user.department_id)
@@ -44,7 +55,7 @@ def visible_cases(user: User) -> QuerySet[Case]:
     if not user.is_authenticated or not user.is_active:
         return cases.none()
     if is_applicant(user):
-        return cases.filter(application__applicant_user=user)
+        return cases.filter(**{APPLICANT_OWNS_CASE: user})
     if user.has_role(StaffRole.SUPERVISOR):
         return cases
     condition = Q(department_id=user.department_id)

@@ -11,10 +11,19 @@ from django.utils import timezone
 from yiwang.accounts.models import User
 from yiwang.accounts.policy import Permission, allows
 from yiwang.cases import selectors
-from yiwang.cases.models import Application, Case, CaseEvent, Channel, SuspensionKind
+from yiwang.cases.models import (
+    Application,
+    ApplicationMaterial,
+    Case,
+    CaseEvent,
+    Channel,
+    Suspension,
+    SuspensionKind,
+)
 from yiwang.cases.notices_catalog import NOTICE_TITLES
 from yiwang.cases.states import Action, CaseStatus
 from yiwang.catalog.codes import CaseType
+from yiwang.core.compiled import Compiled
 from yiwang.core.masking import mask_id_number, mask_json
 
 STATUS = dict(CaseStatus.choices)
@@ -149,10 +158,39 @@ def case_detail(case: Case, user: User) -> dict[str, Any]:
             "working_days": s.working_days,
             "result": s.result,
         }
-        for s in sorted(case.suspensions.order_by(), key=lambda s: (s.started_on, s.pk))
+        for s in sorted(_SUSPENSIONS_OF.all(case.pk), key=lambda s: (s.started_on, s.pk))
     ]
     out["events"] = [event_out(e, case.number) for e in _events_by_case([case])[case.pk]]
     return out
+
+
+# What the status reads load, compiled once (core.compiled): they run on every status query.
+_CASES_OF = Compiled(
+    lambda application_id: (
+        Case.objects.filter(application_id=application_id)
+        .select_related("item_version__item", "department", "supplement_request")
+        .only(*CASE_SUMMARY_FIELDS, "supplement_request__id")
+        .order_by()
+    ),
+    int,
+)
+_CASE_APPLICATION = Case._meta.get_field("application")
+_EVENTS_OF = Compiled(
+    lambda case_id: (
+        CaseEvent.objects.filter(case_id=case_id).select_related("actor").only(*EVENT_FIELDS).order_by()
+    ),
+    int,
+)
+_MATERIALS_OF = Compiled(
+    lambda application_id: (
+        ApplicationMaterial.objects.filter(application_id=application_id)
+        .select_related("material")
+        .only(*MATERIAL_FIELDS)
+        .order_by()
+    ),
+    int,
+)
+_SUSPENSIONS_OF = Compiled(lambda case_id: Suspension.objects.filter(case_id=case_id).order_by(), int)
 
 
 def _prefetched(instance: Any, relation: str) -> bool:
@@ -168,11 +206,9 @@ def _application_cases(application: Application) -> list[Case]:
     if _prefetched(application, "cases"):
         cases = list(application.cases.all())
     else:
-        cases = list(
-            application.cases.select_related("item_version__item", "department", "supplement_request").only(
-                *CASE_SUMMARY_FIELDS, "supplement_request__id"
-            )
-        )
+        cases = _CASES_OF.all(application.pk)
+        for case in cases:
+            _CASE_APPLICATION.set_cached_value(case, application)
     return sorted(cases, key=lambda c: c.number)
 
 
@@ -187,9 +223,17 @@ def _events_by_case(cases: list[Case]) -> dict[int, list[CaseEvent]]:
             by_case[case.pk] = []
             missing.append(case.pk)
     if missing:
-        events = CaseEvent.objects.filter(case_id__in=missing).select_related("actor").only(*EVENT_FIELDS)
+        if len(missing) == 1:
+            events = _EVENTS_OF.all(missing[0])
+        else:
+            events = list(
+                CaseEvent.objects.filter(case_id__in=missing)
+                .select_related("actor")
+                .only(*EVENT_FIELDS)
+                .order_by()
+            )
         # A case has a handful of events: sorted here in the model's order (at, id), not by the database.
-        for event in sorted(events.order_by(), key=lambda e: (e.at, e.pk)):
+        for event in sorted(events, key=lambda e: (e.at, e.pk)):
             by_case[event.case_id].append(event)
     return by_case
 
@@ -268,10 +312,7 @@ def application_detail(application: Application, user: User) -> dict[str, Any]:
             for m in (
                 application.materials.all()
                 if _prefetched(application, "materials")
-                else sorted(
-                    application.materials.select_related("material").only(*MATERIAL_FIELDS).order_by(),
-                    key=lambda m: m.pk,
-                )
+                else sorted(_MATERIALS_OF.all(application.pk), key=lambda m: m.pk)
             )
         ],
         "cases": [case_summary(c) for c in cases],

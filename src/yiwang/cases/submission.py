@@ -11,7 +11,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
@@ -27,7 +27,6 @@ from yiwang.cases.models import (
     Application,
     ApplicationMaterial,
     Case,
-    CaseEvent,
     Channel,
     IdempotencyRecord,
 )
@@ -37,6 +36,7 @@ from yiwang.cases.status import application_set_status
 from yiwang.cases.transitions_core import new_event
 from yiwang.catalog import codes, selectors
 from yiwang.catalog.models import Bundle, BundleMember, Department, ItemVersion, Material
+from yiwang.core.compiled import Compiled, insert
 from yiwang.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from yiwang.core.identifiers import IdentifierError, normalize_id_number, normalize_uscc
 
@@ -127,8 +127,12 @@ def application_submit(
                 sharing_consent=sharing_consent,
             )
             if idempotency_key:
-                IdempotencyRecord.objects.create(
-                    owner=actor, key=idempotency_key, request_digest=digest, application=application
+                insert(
+                    [
+                        IdempotencyRecord(
+                            owner=actor, key=idempotency_key, request_digest=digest, application=application
+                        )
+                    ]
                 )
     except IntegrityError:
         # Two retries raced: the other one committed first; answer with its application.
@@ -141,19 +145,21 @@ def application_submit(
 
 def _replay(actor: User, key: str, digest: str) -> Application | None:
     # Nearly every key is new: look for it with a narrow query, load the application only on a replay.
-    record = next(
-        iter(
-            IdempotencyRecord.objects.filter(owner=actor, key=key).values_list(
-                "request_digest", "application_id"
-            )
-        ),
-        None,
-    )
+    record = _IDEMPOTENCY_RECORD.first(actor.pk, key)
     if record is None:
         return None
-    if record[0] != digest:
+    if record.request_digest != digest:
         raise Conflict("idempotency_key_reused", "该 Idempotency-Key 已用于另一份不同的申请")
-    return Application.objects.get(pk=record[1])
+    return Application.objects.get(pk=record.application_id)
+
+
+_IDEMPOTENCY_RECORD = Compiled(
+    lambda owner, key: IdempotencyRecord.objects.filter(owner_id=owner, key=key).only(
+        "request_digest", "application_id"
+    ),
+    int,
+    str,
+)
 
 
 def _submit(
@@ -284,13 +290,18 @@ SUBMISSION_VERSION_FIELDS = (
 
 def _published_version(code: str) -> ItemVersion | None:
     """The item's current published version with its item and department, in one narrow query."""
-    versions = (
+    return _PUBLISHED_VERSION.first(code)
+
+
+_PUBLISHED_VERSION = Compiled(
+    lambda code: (
         ItemVersion.objects.filter(status=codes.VersionStatus.PUBLISHED, item__code=code)
         .select_related("item__department")
         .only(*SUBMISSION_VERSION_FIELDS)
-        .order_by()  # at most one published version per item
-    )
-    return next(iter(versions), None)
+        .order_by()
+    ),  # at most one published version per item
+    str,
+)
 
 
 def _merged_schema(bundle: Bundle, selected: list[tuple[BundleMember, ItemVersion]]) -> dict[str, Any]:
@@ -453,9 +464,14 @@ def collect_materials(
         for entry in entries
         if isinstance(entry, dict) and entry.get("document") is not None and _is_uuid(entry["document"])
     }
-    documents = (
-        {d.pk: d for d in Document.objects.filter(pk__in=wanted, owner=actor).order_by()} if wanted else {}
-    )
+    if len(wanted) == 1:  # the usual case, and a compiled query
+        documents = {d.pk: d for d in _OWN_DOCUMENT.all(next(iter(wanted)), actor.pk)}
+    else:
+        documents = (
+            {d.pk: d for d in Document.objects.filter(pk__in=wanted, owner=actor).order_by()}
+            if wanted
+            else {}
+        )
     provided: dict[str, Provided] = {}
     for i, entry in enumerate(entries):
         where = f"materials[{i}]"
@@ -513,6 +529,15 @@ def collect_materials(
     return list(provided.values())
 
 
+def _own_document(pk: uuid.UUID, owner: int) -> Any:
+    from yiwang.documents.models import Document
+
+    return Document.objects.filter(pk=pk, owner_id=owner)
+
+
+_OWN_DOCUMENT = Compiled(_own_document, uuid.UUID, int)
+
+
 def _shared_licence(who: Applicant, group: list[Material]) -> Provided | None:
     """免提交: a material a shared e-licence proves is taken from the library when the applicant holds a
     valid one — never asked again (国务院令第716号)."""
@@ -565,7 +590,7 @@ def _store(
     today = timezone.localdate()
     single = target.bundle is None
     point_id = actor.service_point_id if channel in (Channel.WINDOW, Channel.KIOSK) else None
-    application = Application.objects.create(
+    application = Application(
         number=numbers.application_number(),
         item_version=target.versions[0][1] if single else None,
         bundle=target.bundle,
@@ -582,7 +607,8 @@ def _store(
         form=form,
         region_code=settings.YIWANG_REGION_CODE,
     )
-    materials = ApplicationMaterial.objects.bulk_create(
+    insert([application])
+    materials = insert(
         [
             ApplicationMaterial(
                 application=application,
@@ -625,11 +651,7 @@ def _store(
         )
         _SUPPLEMENT_REQUEST.set_cached_value(case, None)  # a case written just now has no 补正 notice
         cases.append(case)
-    Case.objects.bulk_create(cases)
-    if not connection.features.can_return_rows_from_bulk_insert:
-        ids = dict(Case.objects.filter(application=application).values_list("number", "id"))
-        for case in cases:
-            case.pk = ids[case.number]
+    insert(cases)
     cases.sort(key=lambda c: c.number)
     role = "applicant" if is_applicant(actor) else "window_clerk"
     events = []
@@ -661,7 +683,7 @@ def _store(
             )
         _remember(case, "events", own)
         events.extend(own)
-    CaseEvent.objects.bulk_create(events)
+    insert(events)
     application_set_status(application, [case.status for case in cases])
     _remember(application, "cases", cases)
     _remember(application, "materials", materials)

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from cryptography.hazmat.primitives import hashes
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from yiwang.core.compiled import Compiled, insert
 from yiwang.sharing.models import ChainHead, DataUse
 
 M = TypeVar("M", bound=Model)
@@ -70,7 +71,7 @@ CHAIN_FIELDS = ("seq", "at", "prev_hash")  # set by append_row, never by the cal
 def locked_head(model: type[Model], chain: str) -> ChainHead:
     """The chain's head row, locked until the caller's transaction ends. Made from the last row when
     missing: on the first append, or after a restore (backups leave the head table out)."""
-    head = ChainHead.objects.select_for_update().filter(name=chain).first()
+    head = _LOCKED_HEAD.first(chain)
     if head is not None:
         return head
     last = model._default_manager.order_by("-seq").values("seq", "hash").first()
@@ -81,22 +82,38 @@ def locked_head(model: type[Model], chain: str) -> ChainHead:
     return ChainHead.objects.select_for_update().get(name=chain)
 
 
-@transaction.atomic
+# Every audited change appends under this lock: compiled once, like the head's update below.
+_LOCKED_HEAD = Compiled(lambda chain: ChainHead.objects.select_for_update().filter(name=chain)[:1], str)
+
+
+def _move_head(chain: str, seq: int, hash_: str) -> None:
+    meta = ChainHead._meta
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(meta.db_table)} SET {quote(meta.get_field('seq').column)} = %s, "
+            f"{quote(meta.get_field('hash').column)} = %s WHERE {quote(meta.get_field('name').column)} = %s",
+            [seq, hash_, chain],
+        )
+
+
 def append_row(model: type[M], chain: str, fields: list[str], values: dict[str, Any]) -> M:
     """Append one row at the end of any chain. Concurrent appends queue on the head row's lock, held
-    until the caller's transaction ends: a row commits with the change it records, or not at all."""
-    head = locked_head(model, chain)
-    # Milliseconds: kept so that hashes of rows written before backups kept microseconds still match.
-    now = timezone.now()
-    row = {
-        "seq": head.seq + 1,
-        "at": now.replace(microsecond=now.microsecond // 1000 * 1000),
-        "prev_hash": head.hash,
-        **values,
-    }
-    row["hash"] = canonical_hash(row, fields)
-    entry = model._default_manager.create(**row)
-    ChainHead.objects.filter(name=chain).update(seq=entry.seq, hash=entry.hash)
+    until the caller's transaction ends: a row commits with the change it records, or not at all.
+    Within the caller's transaction there is no savepoint: a failed append fails the whole change."""
+    with transaction.atomic(savepoint=False):
+        head = locked_head(model, chain)
+        # Milliseconds: kept so that hashes of rows written before backups kept microseconds still match.
+        now = timezone.now()
+        row = {
+            "seq": head.seq + 1,
+            "at": now.replace(microsecond=now.microsecond // 1000 * 1000),
+            "prev_hash": head.hash,
+            **values,
+        }
+        row["hash"] = canonical_hash(row, fields)
+        (entry,) = insert([model(**row)])
+        _move_head(chain, entry.seq, entry.hash)
     return entry
 
 
