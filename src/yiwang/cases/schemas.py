@@ -9,6 +9,8 @@ from uuid import UUID
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
+from yiwang.core.schemas import Out
+
 
 class ApplicantIn(Schema):
     kind: Literal["person", "legal"] = "person"
@@ -56,12 +58,12 @@ class ActionIn(Schema):
     channel: Literal["web", "mobile", "window", "kiosk", "api"] = "api"
 
 
-class CodeLabel(Schema):
+class CodeLabel(Out):
     code: str
     label: str
 
 
-class EventOut(Schema):
+class EventOut(Out):
     case: str
     action: CodeLabel
     from_status: str
@@ -74,7 +76,7 @@ class EventOut(Schema):
     at: datetime
 
 
-class DeadlinesOut(Schema):
+class DeadlinesOut(Out):
     received_on: date
     supplement_deadline: date
     accepted_on: date | None
@@ -90,7 +92,7 @@ class DeadlinesOut(Schema):
     warning: str
 
 
-class CaseSummaryOut(Schema):
+class CaseSummaryOut(Out):
     number: str
     application: str
     item: CodeLabel
@@ -101,13 +103,13 @@ class CaseSummaryOut(Schema):
     deadlines: DeadlinesOut
 
 
-class CasePage(Schema):
+class CasePage(Out):
     items: list[CaseSummaryOut]
     count: int
     next: str | None
 
 
-class ProvidedMaterialOut(Schema):
+class ProvidedMaterialOut(Out):
     material: int
     name: str
     way: Literal["document", "licence", "pledge", "form"]
@@ -118,14 +120,14 @@ class ProvidedMaterialOut(Schema):
     supplemented: bool
 
 
-class SupplementOut(Schema):
+class SupplementOut(Out):
     items: list[dict[str, Any]]
     note: str
     issued_at: datetime
     answered_at: datetime | None
 
 
-class SuspensionOut(Schema):
+class SuspensionOut(Out):
     kind: CodeLabel
     reason: str
     started_on: date
@@ -144,20 +146,20 @@ class CaseOut(CaseSummaryOut):
     events: list[EventOut]
 
 
-class ApplicantOut(Schema):
+class ApplicantOut(Out):
     kind: str
     name: str
     id_type: str
     id_number: str
 
 
-class NoticeOut(Schema):
+class NoticeOut(Out):
     kind: str
     title: str
     url: str
 
 
-class ApplicationOut(Schema):
+class ApplicationOut(Out):
     number: str
     title: str
     item: str | None
@@ -173,7 +175,7 @@ class ApplicationOut(Schema):
     notices: list[NoticeOut]
 
 
-class ApplicationPage(Schema):
+class ApplicationPage(Out):
     items: list[ApplicationOut]
     count: int
     next: str | None
