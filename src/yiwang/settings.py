@@ -220,6 +220,11 @@ YIWANG_REGION_CODE = env_str("YIWANG_REGION_CODE", "330100")
 YIWANG_REGION_NAME = env_str("YIWANG_REGION_NAME", "示范市")
 YIWANG_PAGE_SIZE = env_int("YIWANG_PAGE_SIZE", 20)
 YIWANG_API_TOKEN_SECONDS = env_int("YIWANG_API_TOKEN_SECONDS", 12 * 3600)
+# Hash chains of the audit trail (audit.chain): appends to different chains do not wait for each other.
+# SQLite writes one transaction at a time anyway, so one chain there.
+YIWANG_AUDIT_CHAINS = env_int(
+    "YIWANG_AUDIT_CHAINS", 8 if _db["ENGINE"] == "django.db.backends.postgresql" else 1
+)
 # 电子监察: yellow when at most this share of the promised time is left (STANDARDS.md §6; configurable).
 YIWANG_WARNING_YELLOW_SHARE = float(env_str("YIWANG_WARNING_YELLOW_SHARE", "0.2"))
 # 行政许可法 §42: the statutory extension, in working days, granted once with a head's approval.

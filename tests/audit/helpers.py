@@ -9,7 +9,7 @@ from yiwang.audit.models import AuditEntry
 
 
 def entries(action: str) -> list[AuditEntry]:
-    return list(AuditEntry.objects.filter(action=action).order_by("seq"))
+    return list(AuditEntry.objects.filter(action=action).order_by("id"))
 
 
 def submitted_case(world: Any) -> str:

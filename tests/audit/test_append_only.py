@@ -15,13 +15,14 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def trail(world) -> list[AuditEntry]:
-    """Real entries: a submission, an acceptance, a case-page read, a start of review."""
+def trail(world, settings) -> list[AuditEntry]:
+    """Real entries in one chain: a submission, an acceptance, a case-page read, a start of review."""
+    settings.YIWANG_AUDIT_CHAINS = 1
     number = submitted_case(world)
     world.officer.act(number, "accept")
     world.officer.get(f"/cases/{number}")
     world.officer.act(number, "start_review")
-    return list(AuditEntry.objects.order_by("seq"))
+    return list(AuditEntry.objects.order_by("id"))
 
 
 def test_each_entry_links_to_the_one_before(trail):
@@ -94,3 +95,71 @@ def test_flush_empties_the_trail_and_leaves_it_append_only(world):
     assert (entry.seq, entry.prev_hash) == (1, chain.GENESIS)
     with pytest.raises(Exception, match="append-only"):
         AuditEntry.objects.update(object_label="改过的")
+
+
+@pytest.fixture
+def chains(world, settings) -> dict[int, list[AuditEntry]]:
+    """Four chains; six applications, each accepted: entries by chain, in order."""
+    settings.YIWANG_AUDIT_CHAINS = 4
+    for _ in range(6):
+        world.officer.act(submitted_case(world), "accept")
+    by_chain: dict[int, list[AuditEntry]] = {}
+    for entry in AuditEntry.objects.order_by("chain", "seq"):
+        by_chain.setdefault(entry.chain, []).append(entry)
+    return by_chain
+
+
+def test_each_objects_entries_stay_in_one_chain_and_objects_spread_over_chains(chains):
+    assert len(chains) > 1, "six applications and their cases do not all land in one chain"
+    for entries_ in chains.values():
+        assert [e.seq for e in entries_] == list(range(1, len(entries_) + 1))
+        assert entries_[0].prev_hash == chain.GENESIS
+        assert [e.prev_hash for e in entries_[1:]] == [e.hash for e in entries_[:-1]]
+    chain_of_object: dict[tuple[str, str], set[int]] = {}
+    for entry in AuditEntry.objects.all():
+        chain_of_object.setdefault((entry.object_type, entry.object_id), set()).add(entry.chain)
+    assert all(len(numbers) == 1 for numbers in chain_of_object.values())
+
+
+def test_audit_verify_names_the_chain_a_tampered_entry_is_in(chains, capsys):
+    number = max(chains)
+    assert number > 0
+    victim = chains[number][-1]
+    tamper("UPDATE audit_auditentry SET object_label = %s WHERE id = %s", ["改过的", victim.pk])
+
+    with pytest.raises(SystemExit):
+        call_command("audit", "verify")
+
+    assert (
+        f"审计日志：第 {number} 号链第 {victim.seq} 条内容与其哈希不符（记录被修改）"
+        in capsys.readouterr().err
+    )
+
+
+def test_every_chains_head_is_rebuilt_from_its_last_entry_when_missing(chains, world, capsys):
+    from yiwang.sharing.models import ChainHead
+
+    ChainHead.objects.filter(name__startswith=chain.CHAIN).delete()
+    last = AuditEntry.objects.order_by("id").last()  # the sixth acceptance, labelled with its case
+    entries_ = chains[last.chain]
+    world.officer.act(last.object_label, "start_review")
+
+    newest = AuditEntry.objects.order_by("id").last()
+    assert (newest.chain, newest.seq, newest.prev_hash) == (
+        last.chain,
+        entries_[-1].seq + 1,
+        entries_[-1].hash,
+    )
+    call_command("audit", "verify")
+    assert "审计日志哈希链完整" in capsys.readouterr().out
+
+
+def test_entries_of_one_chain_still_verify_when_the_trail_grows_to_more(trail, settings, capsys):
+    settings.YIWANG_AUDIT_CHAINS = 8
+    record(action="audit.export", label="导出")  # no object: chain 0, after the earlier entries
+    for number in ("A", "B", "C"):
+        record(action="audit.export", object_type="test.thing", object_id=number)
+
+    call_command("audit", "verify")
+
+    assert f"审计日志哈希链完整：共 {len(trail) + 4} 条" in capsys.readouterr().out

@@ -36,9 +36,12 @@ def test_officer_of_another_department_gets_404(world):
 
 
 def test_applicant_sees_only_their_own_applications(client, world):
-    number = world.apply().json()["number"]
+    submitted = world.apply().json()
+    number, case = submitted["number"], submitted["cases"][0]["number"]
     stranger = ApiUser(client, make_citizen())
     assert stranger.get(f"/applications/{number}").status_code == 404
+    assert stranger.get(f"/cases/{case}").json()["code"] == "case_not_found"
+    assert world.citizen.get(f"/cases/{case}").status_code == 200
     assert stranger.get("/applications").json()["count"] == 0
     assert world.citizen.get("/applications").json()["count"] == 1
 

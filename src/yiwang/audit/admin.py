@@ -26,7 +26,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
     """Read-only, for AUDIT_READ only: both from the policy's admin site (accounts.admin_site)."""
 
     list_display = [
-        "seq",
+        "id",
         "at",
         "actor_name",
         "department_name",
@@ -39,7 +39,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_filter = ["action", "at", "department", "channel"]
     search_fields = ["object_label", "actor_name"]
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
-    ordering = ["-seq"]
+    ordering = ["-id"]
     show_full_result_count = False
     actions = None
     change_list_template = "admin/audit/auditentry/change_list.html"
@@ -65,7 +65,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
             detail={"filters": request.GET.dict(), "rows": rows},
         )
         response = StreamingHttpResponse(
-            csv_chunks(entries.filter(seq__lt=exported.seq)), content_type="text/csv; charset=utf-8"
+            csv_chunks(entries.filter(id__lt=exported.id)), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = f'attachment; filename="audit-{timezone.localdate():%Y%m%d}.csv"'
         response["Cache-Control"] = "private, no-store"

@@ -1,17 +1,28 @@
-"""The audit trail's hash chain: the use log's hashing (`sharing.chain`) over AuditEntry rows.
+"""The audit trail's hash chains: the use log's hashing (`sharing.chain`) over AuditEntry rows.
 
-Its head is the `audit` row of the use log's ChainHead table. That table is left out of backups, so
-after a restore the first append rebuilds the head from the last row (`sharing.chain.locked_head`).
+Every audited change appends an entry, and an append holds its chain's head row locked until the
+change commits. One chain would make every change in the city queue on one row; so the trail is
+settings.YIWANG_AUDIT_CHAINS chains, and an object's entries always go to the same one (chosen from
+its type and id), so its history reads in one chain. Each chain is verified on its own.
+
+Chain 0's head is the `audit` row of the use log's ChainHead table, chain n's is `audit.n`. That table
+is left out of backups, so after a restore the first append rebuilds a head from its chain's last row
+(`sharing.chain.locked_head`). The number of chains can change at any time: chains that stop getting
+entries stay as they are and still verify.
 """
 
 from __future__ import annotations
 
+import zlib
 from typing import Any
 
-from yiwang.audit.models import AuditEntry
-from yiwang.sharing.chain import GENESIS, ChainReport, append_row, canonical_hash, verify_chain
+from django.conf import settings
 
-__all__ = ["CHAIN", "GENESIS", "HASHED_FIELDS", "append", "row_hash", "verify"]
+from yiwang.audit.models import AuditEntry
+from yiwang.sharing.chain import GENESIS, ChainReport, append_row, canonical_hash, locked_head, verify_chain
+from yiwang.sharing.models import ChainHead
+
+__all__ = ["CHAIN", "GENESIS", "HASHED_FIELDS", "append", "chain_for", "head_name", "row_hash", "verify"]
 
 CHAIN = "audit"
 HASHED_FIELDS = [
@@ -38,10 +49,49 @@ def row_hash(values: dict[str, Any]) -> str:
     return canonical_hash(values, HASHED_FIELDS)
 
 
+def head_name(number: int) -> str:
+    return CHAIN if number == 0 else f"{CHAIN}.{number}"
+
+
+def chain_for(object_type: str, object_id: str) -> int:
+    """The chain an object's entries go to; entries about no object go to chain 0."""
+    chains = max(1, int(settings.YIWANG_AUDIT_CHAINS))
+    if chains == 1 or not object_id:
+        return 0
+    return zlib.crc32(f"{object_type}:{object_id}".encode()) % chains
+
+
 def append(**values: Any) -> AuditEntry:
-    """Append one entry at the end of the audit trail, in the caller's transaction."""
-    return append_row(AuditEntry, CHAIN, HASHED_FIELDS, values)
+    """Append one entry at the end of its object's chain, in the caller's transaction."""
+    number = chain_for(values.get("object_type", ""), values.get("object_id", ""))
+    return append_row(AuditEntry, head_name(number), HASHED_FIELDS, values, scope={"chain": number})
+
+
+def heads_rebuild() -> None:
+    """Make every chain's missing head from its last entry (after a restore); call in a transaction."""
+    for number in _numbers():
+        locked_head(AuditEntry, head_name(number), {"chain": number})
+
+
+def _numbers() -> set[int]:
+    """The chains there are: with entries, with a head, and chain 0 always."""
+    numbers = set(AuditEntry.objects.order_by().values_list("chain", flat=True).distinct())
+    prefix = f"{CHAIN}."
+    numbers |= {
+        int(name[len(prefix) :])
+        for name in ChainHead.objects.filter(name__startswith=prefix).values_list("name", flat=True)
+        if name[len(prefix) :].isdigit()
+    }
+    return numbers | {0}
 
 
 def verify(*, batch: int = 5000) -> ChainReport:
-    return verify_chain(AuditEntry, CHAIN, HASHED_FIELDS, batch=batch)
+    """Every chain with entries or a head; problems outside chain 0 say which chain they are in."""
+    rows, problems = 0, []
+    for number in sorted(_numbers()):
+        report = verify_chain(
+            AuditEntry, head_name(number), HASHED_FIELDS, scope={"chain": number}, batch=batch
+        )
+        rows += report.rows
+        problems += [p if number == 0 else f"第 {number} 号链{p}" for p in report.problems]
+    return ChainReport(rows=rows, problems=problems)

@@ -1,6 +1,6 @@
 """审计日志导出: CSV in UTF-8 with a byte-order mark, so Excel opens the Chinese columns as text.
 
-Rows are streamed in sequence order from the database in chunks; details are masked again on the
+Rows are streamed in the order they were written (`id`) from the database in chunks; details are masked again on the
 way out, and cells that a spreadsheet would run as a formula are quoted.
 """
 
@@ -35,6 +35,7 @@ HEADERS = [
     "对象标识",
     "对象",
     "详情",
+    "哈希链",
     "本条哈希",
 ]
 ACTION_LABELS = dict(AuditAction.choices)
@@ -66,13 +67,14 @@ def _row(entry: AuditEntry) -> list[str]:
             entry.object_id,
             entry.object_label,
             json.dumps(services.masked_detail(entry.detail), ensure_ascii=False, sort_keys=True),
+            entry.chain,
             entry.hash,
         )
     ]
 
 
 def csv_chunks(entries: QuerySet[AuditEntry]) -> Iterator[str]:
-    """The CSV text piece by piece: the BOM and header first, then the rows in sequence order."""
+    """The CSV text piece by piece: the BOM and header first, then the rows in the order written."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
@@ -85,7 +87,7 @@ def csv_chunks(entries: QuerySet[AuditEntry]) -> Iterator[str]:
 
     yield BOM + flush([HEADERS])
     batch: list[list[str]] = []
-    for entry in entries.order_by("seq").iterator(chunk_size=CHUNK):
+    for entry in entries.order_by("id").iterator(chunk_size=CHUNK):
         batch.append(_row(entry))
         if len(batch) >= CHUNK:
             yield flush(batch)

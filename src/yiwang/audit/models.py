@@ -1,7 +1,7 @@
 """审计日志: every state change and every staff read of personal data — who, what, when, from where.
 
-Rows form an SM3 hash chain like the use log (`yiwang.sharing`): each carries the hash of its own
-content and of the row before it, so editing, deleting or reordering a row breaks the chain
+Rows form SM3 hash chains like the use log (`yiwang.sharing`): each carries the hash of its own
+content and of the row before it in its chain, so editing, deleting or reordering a row breaks the chain
 (`yiwang audit verify`). The database refuses UPDATE and DELETE too (migration 0002). No row holds a
 clear ID or mobile number: labels and details are masked when written (`audit.services.record`).
 """
@@ -37,7 +37,15 @@ class AuditChannel(models.TextChoices):
 
 
 class AuditEntry(models.Model):
-    seq = models.BigIntegerField("序号", unique=True)
+    """One entry, at position `seq` of hash chain `chain`.
+
+    The trail is several chains (settings.YIWANG_AUDIT_CHAINS), each with its own head row: appends to
+    different chains do not queue on one lock. An object's entries are always in the same chain; the
+    trail as a whole is in `id` order.
+    """
+
+    chain = models.PositiveSmallIntegerField("哈希链", default=0)
+    seq = models.BigIntegerField("序号")
     at = models.DateTimeField("时间")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.PROTECT, related_name="+"
@@ -67,13 +75,14 @@ class AuditEntry(models.Model):
     class Meta:
         verbose_name = "审计日志"
         verbose_name_plural = "审计日志"
-        ordering = ["-seq"]
+        ordering = ["-id"]
+        constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="auditentry_chain_seq")]
         indexes = [
-            models.Index(fields=["action", "-seq"], name="auditentry_action_recent"),
-            models.Index(fields=["department", "-seq"], name="auditentry_department_recent"),
+            models.Index(fields=["action", "-id"], name="auditentry_action_latest"),
+            models.Index(fields=["department", "-id"], name="auditentry_department_latest"),
             models.Index(fields=["object_type", "object_id"], name="auditentry_object"),
             models.Index(fields=["at"], name="auditentry_at"),
         ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.actor_name} {self.get_action_display()} {self.object_label}"
+        return f"#{self.chain}-{self.seq} {self.actor_name} {self.get_action_display()} {self.object_label}"

@@ -187,14 +187,13 @@ def restore(source: Path) -> BackupSummary:
 
 def _rebuild_chain_heads() -> None:
     """Backups leave the chain heads out; make each from its chain's last row, as an append would."""
-    from yiwang.audit.chain import CHAIN as AUDIT_CHAIN
-    from yiwang.audit.models import AuditEntry
+    from yiwang.audit.chain import heads_rebuild
     from yiwang.sharing.chain import CHAIN as USE_LOG_CHAIN
     from yiwang.sharing.chain import locked_head
     from yiwang.sharing.models import DataUse
 
-    for model, chain in ((DataUse, USE_LOG_CHAIN), (AuditEntry, AUDIT_CHAIN)):
-        locked_head(model, chain)
+    locked_head(DataUse, USE_LOG_CHAIN)
+    heads_rebuild()
 
 
 def _read(archive: tarfile.TarFile, name: str) -> bytes:

@@ -68,13 +68,16 @@ def append(**values: Any) -> DataUse:
 CHAIN_FIELDS = ("seq", "at", "prev_hash")  # set by append_row, never by the caller
 
 
-def locked_head(model: type[Model], chain: str) -> ChainHead:
-    """The chain's head row, locked until the caller's transaction ends. Made from the last row when
-    missing: on the first append, or after a restore (backups leave the head table out)."""
+def locked_head(model: type[Model], chain: str, scope: dict[str, Any] | None = None) -> ChainHead:
+    """The chain's head row, locked until the caller's transaction ends. Made from the chain's last row
+    when missing: on the first append, or after a restore (backups leave the head table out).
+
+    `scope` selects the chain's rows in a table that holds several chains (the audit trail's).
+    """
     head = _LOCKED_HEAD.first(chain)
     if head is not None:
         return head
-    last = model._default_manager.order_by("-seq").values("seq", "hash").first()
+    last = model._default_manager.filter(**(scope or {})).order_by("-seq").values("seq", "hash").first()
     ChainHead.objects.get_or_create(
         name=chain,
         defaults={"seq": last["seq"], "hash": last["hash"]} if last else {"seq": 0, "hash": GENESIS},
@@ -97,12 +100,14 @@ def _move_head(chain: str, seq: int, hash_: str) -> None:
         )
 
 
-def append_row(model: type[M], chain: str, fields: list[str], values: dict[str, Any]) -> M:
+def append_row(
+    model: type[M], chain: str, fields: list[str], values: dict[str, Any], scope: dict[str, Any] | None = None
+) -> M:
     """Append one row at the end of any chain. Concurrent appends queue on the head row's lock, held
     until the caller's transaction ends: a row commits with the change it records, or not at all.
     Within the caller's transaction there is no savepoint: a failed append fails the whole change."""
     with transaction.atomic(savepoint=False):
-        head = locked_head(model, chain)
+        head = locked_head(model, chain, scope)
         # Milliseconds: kept so that hashes of rows written before backups kept microseconds still match.
         now = timezone.now()
         row = {
@@ -112,7 +117,7 @@ def append_row(model: type[M], chain: str, fields: list[str], values: dict[str, 
             **values,
         }
         row["hash"] = canonical_hash(row, fields)
-        (entry,) = insert([model(**row)])
+        (entry,) = insert([model(**row, **(scope or {}))])
         _move_head(chain, entry.seq, entry.hash)
     return entry
 
@@ -132,14 +137,22 @@ def verify(*, batch: int = 5000) -> ChainReport:
     return verify_chain(DataUse, CHAIN, HASHED_FIELDS, batch=batch)
 
 
-def verify_chain(model: type[Model], chain: str, fields: list[str], *, batch: int = 5000) -> ChainReport:
-    """Verify any chain of rows with `seq`, `prev_hash` and `hash` columns hashed by `canonical_hash`."""
+def verify_chain(
+    model: type[Model],
+    chain: str,
+    fields: list[str],
+    *,
+    scope: dict[str, Any] | None = None,
+    batch: int = 5000,
+) -> ChainReport:
+    """Verify any chain of rows with `seq`, `prev_hash` and `hash` columns hashed by `canonical_hash`;
+    `scope` selects the chain's rows in a table of several chains."""
     problems: list[str] = []
     expected_prev, expected_seq, count = GENESIS, 1, 0
     last_seq = 0
     while True:
         rows = list(
-            model._default_manager.filter(seq__gt=last_seq)
+            model._default_manager.filter(seq__gt=last_seq, **(scope or {}))
             .order_by("seq")
             .values(*fields, "hash", "pk")[:batch]
         )

@@ -91,7 +91,7 @@ class Command(BaseCommand):
                     "os_user": _os_user(),
                 },
             )
-        chunks = csv_chunks(entries.filter(seq__lt=exported.seq))
+        chunks = csv_chunks(entries.filter(id__lt=exported.id))
         if options["output"]:
             with Path(options["output"]).open("w", encoding="utf-8", newline="") as handle:
                 handle.writelines(chunks)

@@ -1,0 +1,67 @@
+"""The audit trail as several hash chains: `chain` on every entry, `seq` unique within its chain.
+
+Existing entries are chain 0, whose head keeps its name ("audit"), so their hashes still verify. On
+SQLite, dropping the unique index on `seq` rebuilds the table and its append-only triggers go with
+the old one: they are created again last.
+"""
+
+import importlib
+
+from django.conf import settings
+from django.db import migrations, models
+
+append_only = importlib.import_module("yiwang.audit.migrations.0002_append_only")
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("audit", "0002_append_only"),
+        ("catalog", "0002_sharing_basis"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+    ]
+
+    operations = [
+        # Undone last: reversing the field changes rebuilds the SQLite table once more.
+        migrations.RunPython(
+            migrations.RunPython.noop,
+            append_only.run({"sqlite": append_only.SQLITE_DOWN + append_only.SQLITE_UP}),
+        ),
+        migrations.AlterModelOptions(
+            name="auditentry",
+            options={"ordering": ["-id"], "verbose_name": "审计日志", "verbose_name_plural": "审计日志"},
+        ),
+        migrations.RemoveIndex(
+            model_name="auditentry",
+            name="auditentry_action_recent",
+        ),
+        migrations.RemoveIndex(
+            model_name="auditentry",
+            name="auditentry_department_recent",
+        ),
+        migrations.AddField(
+            model_name="auditentry",
+            name="chain",
+            field=models.PositiveSmallIntegerField(default=0, verbose_name="哈希链"),
+        ),
+        migrations.AlterField(
+            model_name="auditentry",
+            name="seq",
+            field=models.BigIntegerField(verbose_name="序号"),
+        ),
+        migrations.AddIndex(
+            model_name="auditentry",
+            index=models.Index(fields=["action", "-id"], name="auditentry_action_latest"),
+        ),
+        migrations.AddIndex(
+            model_name="auditentry",
+            index=models.Index(fields=["department", "-id"], name="auditentry_department_latest"),
+        ),
+        migrations.AddConstraint(
+            model_name="auditentry",
+            constraint=models.UniqueConstraint(fields=("chain", "seq"), name="auditentry_chain_seq"),
+        ),
+        migrations.RunPython(
+            append_only.run({"sqlite": append_only.SQLITE_DOWN + append_only.SQLITE_UP}),
+            migrations.RunPython.noop,
+        ),
+    ]
