@@ -68,7 +68,7 @@ def list_applications(request: HttpRequest, filters: Query[ApplicationFilters]) 
 @router.get("/applications/{number}", response=ApplicationOut, summary="申办详情：状态、办件、过程、文书")
 @api_requires(Permission.CASE_READ)
 def get_application(request: HttpRequest, number: str) -> dict[str, Any]:
-    application = services.load_application(request.auth, number)
+    application = selectors.application_for_status(request.auth, number)
     personal_data_read(actor=request.auth, obj=application, view="api.application")
     return presenters.application_detail(application, request.auth)
 

@@ -21,6 +21,7 @@ from yiwang.cases.models import (
     SuspensionKind,
 )
 from yiwang.cases.notices_catalog import NOTICE_TITLES
+from yiwang.cases.selectors import CASE_SUMMARY_FIELDS
 from yiwang.cases.states import Action, CaseStatus
 from yiwang.catalog.codes import CaseType
 from yiwang.core.compiled import Compiled
@@ -35,29 +36,6 @@ def _cl(code: str, labels: dict[str, str]) -> dict[str, str]:
 
 
 # The columns each presenter reads (queries here load only these; anything else loads on access).
-CASE_SUMMARY_FIELDS = (
-    "number",
-    "application",
-    "item_version__name",
-    "item_version__version",
-    "item_version__item__code",
-    "department__code",
-    "department__name",
-    "status",
-    "case_type",
-    "received_on",
-    "supplement_deadline",
-    "accepted_on",
-    "deemed_accepted",
-    "promised_days",
-    "statutory_days",
-    "promised_due",
-    "statutory_due",
-    "suspended_days",
-    "extension_days",
-    "yellow_on",
-    "step_due",
-)
 EVENT_FIELDS = (
     "case",
     "action",
@@ -181,6 +159,15 @@ _EVENTS_OF = Compiled(
     ),
     int,
 )
+_EVENTS_OF_APPLICATION = Compiled(
+    lambda application_id: (
+        CaseEvent.objects.filter(case__application_id=application_id)
+        .select_related("actor")
+        .only(*EVENT_FIELDS)
+        .order_by()
+    ),
+    int,
+)
 _MATERIALS_OF = Compiled(
     lambda application_id: (
         ApplicationMaterial.objects.filter(application_id=application_id)
@@ -212,8 +199,9 @@ def _application_cases(application: Application) -> list[Case]:
     return sorted(cases, key=lambda c: c.number)
 
 
-def _events_by_case(cases: list[Case]) -> dict[int, list[CaseEvent]]:
-    """Each case's events in time order: prefetched ones as they are, the others in one query."""
+def _events_by_case(cases: list[Case], application_id: int | None = None) -> dict[int, list[CaseEvent]]:
+    """Each case's events in time order: prefetched ones as they are, the others in one query (a
+    compiled one for one case, or for all the cases of `application_id`)."""
     by_case: dict[int, list[CaseEvent]] = {}
     missing = []
     for case in cases:
@@ -225,6 +213,8 @@ def _events_by_case(cases: list[Case]) -> dict[int, list[CaseEvent]]:
     if missing:
         if len(missing) == 1:
             events = _EVENTS_OF.all(missing[0])
+        elif application_id is not None and len(missing) == len(cases):
+            events = _EVENTS_OF_APPLICATION.all(application_id)
         else:
             events = list(
                 CaseEvent.objects.filter(case_id__in=missing)
@@ -259,7 +249,7 @@ def _notice_kinds(actions: set[str], supplement_requested: bool) -> list[str]:
 
 def application_detail(application: Application, user: User) -> dict[str, Any]:
     cases = _application_cases(application)
-    events_by_case = _events_by_case(cases)
+    events_by_case = _events_by_case(cases, application.pk)
     events = [event_out(e, case.number) for case in cases for e in events_by_case[case.pk]]
     events.sort(key=lambda e: (e["at"], e["case"]))
     own = application.applicant_user_id == user.pk

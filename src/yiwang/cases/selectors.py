@@ -12,7 +12,8 @@ from yiwang.accounts.models import User
 from yiwang.cases import access, deadlines
 from yiwang.cases.models import Application, Case
 from yiwang.cases.states import CLOCK_RUNNING, FINAL
-from yiwang.core.compiled import Compiled
+from yiwang.core.compiled import Compiled, remember_related
+from yiwang.core.errors import NotFound
 
 ACTIVE = CLOCK_RUNNING  # a suspended clock (§45) neither runs late nor warns
 
@@ -39,6 +40,31 @@ def case_list(
         )
     return cases.order_by("promised_due", "number")
 
+
+# Of a case and its relations, what the case summary (presenters.case_summary) reads.
+CASE_SUMMARY_FIELDS = (
+    "number",
+    "application",
+    "item_version__name",
+    "item_version__version",
+    "item_version__item__code",
+    "department__code",
+    "department__name",
+    "status",
+    "case_type",
+    "received_on",
+    "supplement_deadline",
+    "accepted_on",
+    "deemed_accepted",
+    "promised_days",
+    "statutory_days",
+    "promised_due",
+    "statutory_due",
+    "suspended_days",
+    "extension_days",
+    "yellow_on",
+    "step_due",
+)
 
 # The case itself, and of its relations what the case presenter and the access policy read.
 CASE_DETAIL_FIELDS = (
@@ -79,8 +105,6 @@ def case_detail(user: User, number: str) -> Case:
     Like services.load_case (404 whether it exists or the user may not see it), plus the 补正 notice;
     numbers are unique, so no ordering is needed.
     """
-    from yiwang.core.errors import NotFound
-
     if access.sees_own_only(user):  # the status read applicants make most: a compiled query
         case = _OWN_CASE.first(user.pk, number)
     else:
@@ -147,3 +171,49 @@ def tracking_timeline(application: Application) -> list[dict[str, Any]]:
         }
         for e in events.order_by("at", "id")
     ]
+
+
+# An applicant's status read of a whole application: the application comes joined to its cases, so
+# the application and its cases are one compiled query (services.load_application and then the
+# presenter's case query would be two).
+_OWN_APPLICATION_CASES = Compiled(
+    lambda owner, number: (
+        Case.objects.filter(**{access.APPLICANT_OWNS_CASE: owner}, application__number=number)
+        .select_related(
+            "application__bundle",
+            "application__item_version",
+            "item_version__item",
+            "department",
+            "supplement_request",
+        )
+        .only(
+            *CASE_SUMMARY_FIELDS,
+            "supplement_request__id",
+            *(f"application__{f.name}" for f in Application._meta.concrete_fields),
+            "application__bundle__code",
+            "application__bundle__name",
+            "application__item_version__name",
+        )
+        .order_by()
+    ),
+    int,
+    str,
+)
+_CASE_APPLICATION = Case._meta.get_field("application")
+
+
+def application_for_status(user: User, number: str) -> Application:
+    """The application as its status read shows it (presenters.application_detail), cases included;
+    404 whether it does not exist or the user may not see it."""
+    from yiwang.cases.services import load_application
+
+    if not access.sees_own_only(user):
+        return load_application(user, number)
+    cases = _OWN_APPLICATION_CASES.all(user.pk, number)
+    if not cases:  # every application has at least one case
+        raise NotFound("未找到该申办", code="application_not_found")
+    application = cases[0].application
+    for case in cases:
+        _CASE_APPLICATION.set_cached_value(case, application)
+    remember_related(application, "cases", sorted(cases, key=lambda c: c.number))
+    return application

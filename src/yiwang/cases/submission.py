@@ -36,7 +36,7 @@ from yiwang.cases.status import application_set_status
 from yiwang.cases.transitions_core import new_event
 from yiwang.catalog import codes, selectors
 from yiwang.catalog.models import Bundle, BundleDependency, BundleMember, Department, ItemVersion, Material
-from yiwang.core.compiled import Compiled, insert
+from yiwang.core.compiled import Compiled, insert, remember_related
 from yiwang.core.errors import Conflict, DomainError, ValidationFailed
 from yiwang.core.identifiers import IdentifierError, normalize_id_number, normalize_uscc
 
@@ -284,8 +284,8 @@ def _published_bundle(code: str) -> Bundle | None:
     for dependency in _BUNDLE_DEPENDENCIES.all(found.pk):
         dependencies[dependency.member_id].append(dependency)
     for member in members:
-        _remember(member, "dependencies", dependencies[member.pk])
-    _remember(found, "members", members)
+        remember_related(member, "dependencies", dependencies[member.pk])
+    remember_related(found, "members", members)
     return found
 
 
@@ -721,27 +721,17 @@ def _store(
                     at=now,
                 )
             )
-        _remember(case, "events", own)
+        remember_related(case, "events", own)
         events.extend(own)
     insert(events)
     application_set_status(application, [case.status for case in cases])
-    _remember(application, "cases", cases)
-    _remember(application, "materials", materials)
+    remember_related(application, "cases", cases)
+    remember_related(application, "materials", materials)
     return application
 
 
 _VERSION_ITEM = ItemVersion._meta.get_field("item")
 _SUPPLEMENT_REQUEST = Case._meta.get_field("supplement_request")
-
-
-def _remember(instance: Any, relation: str, rows: list[Any]) -> None:
-    """Store rows just written as the instance's prefetched relation, as prefetch_related would:
-    `instance.<relation>.all()` then returns them without a query; filtering still queries."""
-    queryset = getattr(instance, relation).all()
-    queryset._result_cache = list(rows)
-    queryset._prefetch_done = True
-    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
-    cache[relation] = queryset
 
 
 def _department(item: Any) -> Department:

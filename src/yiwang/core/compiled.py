@@ -225,3 +225,14 @@ def _insert_sql(model: type[Model], fields: list[Any], count: int, alias: str) -
             _INSERTS.clear()
         _INSERTS[key] = sql
     return sql
+
+
+def remember_related(instance: Any, relation: str, rows: list[Any]) -> None:
+    """Store rows already loaded (or just written) as the instance's prefetched relation, as
+    prefetch_related would:
+    `instance.<relation>.all()` then returns them without a query; filtering still queries."""
+    queryset = getattr(instance, relation).all()
+    queryset._result_cache = list(rows)
+    queryset._prefetch_done = True
+    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache[relation] = queryset
