@@ -127,6 +127,10 @@ def case_detail(case: Case, user: User) -> dict[str, Any]:
         if request
         else None
     )
+    events = _events_by_case([case])[case.pk]
+    # A suspension is only ever opened with a "suspend" event (services.case_suspend): most cases have
+    # none, and their status reads skip the query.
+    suspended = any(e.action == Action.SUSPEND for e in events)
     out["suspensions"] = [
         {
             "kind": _cl(s.kind, dict(SuspensionKind.choices)),
@@ -136,9 +140,9 @@ def case_detail(case: Case, user: User) -> dict[str, Any]:
             "working_days": s.working_days,
             "result": s.result,
         }
-        for s in sorted(_SUSPENSIONS_OF.all(case.pk), key=lambda s: (s.started_on, s.pk))
+        for s in sorted(_SUSPENSIONS_OF.all(case.pk) if suspended else [], key=lambda s: (s.started_on, s.pk))
     ]
-    out["events"] = [event_out(e, case.number) for e in _events_by_case([case])[case.pk]]
+    out["events"] = [event_out(e, case.number) for e in events]
     return out
 
 
