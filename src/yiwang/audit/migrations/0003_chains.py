@@ -13,6 +13,15 @@ from django.db import migrations, models
 append_only = importlib.import_module("yiwang.audit.migrations.0002_append_only")
 
 
+def only_chain_zero(apps, schema_editor):
+    """Undoing this migration makes `seq` unique again: possible only while every entry is in chain 0."""
+    entry = apps.get_model("audit", "AuditEntry")
+    if entry.objects.exclude(chain=0).exists():
+        raise RuntimeError(
+            "审计日志已写入多条哈希链，不能回退到 audit 0002（序号将重复）；请先从备份恢复到分链之前的数据库"
+        )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("audit", "0002_append_only"),
@@ -60,6 +69,8 @@ class Migration(migrations.Migration):
             model_name="auditentry",
             constraint=models.UniqueConstraint(fields=("chain", "seq"), name="auditentry_chain_seq"),
         ),
+        # Undone before the field changes are: refuses clearly when seq can no longer be unique.
+        migrations.RunPython(migrations.RunPython.noop, only_chain_zero),
         migrations.RunPython(
             append_only.run({"sqlite": append_only.SQLITE_DOWN + append_only.SQLITE_UP}),
             migrations.RunPython.noop,
