@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from itertools import chain
 from typing import Any, Generic, TypeVar
 
-from django.db import connections
+from django.db import NotSupportedError, connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
 
@@ -176,6 +176,8 @@ def insert(objs: Sequence[M], *, using: str = "default") -> list[M]:
         return []
     model = type(objs[0])
     connection = connections[using]
+    if len(objs) > 1 and not _returns(connection):
+        raise NotSupportedError("一次插入多行需要 INSERT … RETURNING（PostgreSQL，或 SQLite 3.35 及以上）")
     meta = model._meta
     fields = [
         f for f in meta.local_concrete_fields if not f.generated and not (f.primary_key and f.db_returning)
