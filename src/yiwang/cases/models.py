@@ -245,6 +245,14 @@ class Case(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    def has_supplement_request(self) -> bool:
+        """Whether the 补正 notice has been issued: from the case as loaded when it came with it
+        (select_related, or just written), else one query."""
+        field = self._meta.get_field("supplement_request")
+        if field.is_cached(self):
+            return field.get_cached_value(self) is not None
+        return SupplementRequest.objects.filter(case=self).exists()
+
 
 class CaseEvent(models.Model):
     """办件过程记录: an immutable record of one action on a case."""

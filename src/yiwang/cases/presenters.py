@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,7 +22,6 @@ from yiwang.cases.models import (
     SuspensionKind,
 )
 from yiwang.cases.notices_catalog import NOTICE_TITLES
-from yiwang.cases.selectors import CASE_SUMMARY_FIELDS
 from yiwang.cases.states import Action, CaseStatus
 from yiwang.catalog.codes import CaseType
 from yiwang.core.compiled import Compiled
@@ -147,30 +147,9 @@ def case_detail(case: Case, user: User) -> dict[str, Any]:
 
 
 # What the status reads load, compiled once (core.compiled): they run on every status query.
-_CASES_OF = Compiled(
-    lambda application_id: (
-        Case.objects.filter(application_id=application_id)
-        .select_related("item_version__item", "department", "supplement_request")
-        .only(*CASE_SUMMARY_FIELDS, "supplement_request__id")
-        .order_by()
-    ),
-    int,
-)
-_CASE_APPLICATION = Case._meta.get_field("application")
-_EVENTS_OF = Compiled(
-    lambda case_id: (
-        CaseEvent.objects.filter(case_id=case_id).select_related("actor").only(*EVENT_FIELDS).order_by()
-    ),
-    int,
-)
+_EVENTS_OF = Compiled(lambda case_id: _events_where(case_id=case_id), int)
 _EVENTS_OF_APPLICATION = Compiled(
-    lambda application_id: (
-        CaseEvent.objects.filter(case__application_id=application_id)
-        .select_related("actor")
-        .only(*EVENT_FIELDS)
-        .order_by()
-    ),
-    int,
+    lambda application_id: _events_where(case__application_id=application_id), int
 )
 _MATERIALS_OF = Compiled(
     lambda application_id: (
@@ -184,6 +163,11 @@ _MATERIALS_OF = Compiled(
 _SUSPENSIONS_OF = Compiled(lambda case_id: Suspension.objects.filter(case_id=case_id).order_by(), int)
 
 
+def _events_where(**lookup: Any) -> QuerySet[CaseEvent]:
+    """Events as the presenters read them (event_out), in no particular order."""
+    return CaseEvent.objects.filter(**lookup).select_related("actor").only(*EVENT_FIELDS).order_by()
+
+
 def _prefetched(instance: Any, relation: str) -> bool:
     return relation in getattr(instance, "_prefetched_objects_cache", {})
 
@@ -191,15 +175,13 @@ def _prefetched(instance: Any, relation: str) -> bool:
 def _application_cases(application: Application) -> list[Case]:
     """The application's cases in number order, with what the presenters read of them.
 
-    A submission hands over the cases it has just written (prefetched); otherwise one query. The
-    application itself is attached to each case by the related manager, so it is not joined again.
+    A submission or a status read hands over the cases it has loaded (prefetched); otherwise one
+    query (selectors.application_cases), with the application attached to each case, not joined again.
     """
     if _prefetched(application, "cases"):
         cases = list(application.cases.all())
     else:
-        cases = _CASES_OF.all(application.pk)
-        for case in cases:
-            _CASE_APPLICATION.set_cached_value(case, application)
+        cases = selectors.application_cases(application)
     return sorted(cases, key=lambda c: c.number)
 
 
@@ -220,20 +202,11 @@ def _events_by_case(cases: list[Case], application_id: int | None = None) -> dic
         elif application_id is not None and len(missing) == len(cases):
             events = _EVENTS_OF_APPLICATION.all(application_id)
         else:
-            events = list(
-                CaseEvent.objects.filter(case_id__in=missing)
-                .select_related("actor")
-                .only(*EVENT_FIELDS)
-                .order_by()
-            )
+            events = list(_events_where(case_id__in=missing))
         # A case has a handful of events: sorted here in the model's order (at, id), not by the database.
         for event in sorted(events, key=lambda e: (e.at, e.pk)):
             by_case[event.case_id].append(event)
     return by_case
-
-
-def _has_supplement_request(case: Case) -> bool:
-    return getattr(case, "supplement_request", None) is not None
 
 
 def _notice_kinds(actions: set[str], supplement_requested: bool) -> list[str]:
@@ -264,7 +237,7 @@ def application_detail(application: Application, user: User) -> dict[str, Any]:
     if application.item_version_id:
         item = items.get(application.item_version_id) or application.item_version.item
     actions = {e.action for case_events in events_by_case.values() for e in case_events}
-    kinds = _notice_kinds(actions, any(_has_supplement_request(c) for c in cases))
+    kinds = _notice_kinds(actions, any(c.has_supplement_request() for c in cases))
     return {
         "number": application.number,
         "title": application.title,

@@ -199,7 +199,28 @@ _OWN_APPLICATION_CASES = Compiled(
     int,
     str,
 )
+_APPLICATION_CASES = Compiled(
+    lambda application_id: (
+        Case.objects.filter(application_id=application_id)
+        .select_related("item_version__item", "department", "supplement_request")
+        .only(*CASE_SUMMARY_FIELDS, "supplement_request__id")
+        .order_by()
+    ),
+    int,
+)
 _CASE_APPLICATION = Case._meta.get_field("application")
+
+
+def application_cases(application: Application) -> list[Case]:
+    """The application's cases with what the case summary reads, in one compiled query."""
+    return _attached(_APPLICATION_CASES.all(application.pk), application)
+
+
+def _attached(cases: list[Case], application: Application) -> list[Case]:
+    """The cases, each pointing at this one application instance (not reloaded on access)."""
+    for case in cases:
+        _CASE_APPLICATION.set_cached_value(case, application)
+    return cases
 
 
 def application_for_status(user: User, number: str) -> Application:
@@ -213,7 +234,5 @@ def application_for_status(user: User, number: str) -> Application:
     if not cases:  # every application has at least one case
         raise NotFound("未找到该申办", code="application_not_found")
     application = cases[0].application
-    for case in cases:
-        _CASE_APPLICATION.set_cached_value(case, application)
-    remember_related(application, "cases", sorted(cases, key=lambda c: c.number))
+    remember_related(application, "cases", sorted(_attached(cases, application), key=lambda c: c.number))
     return application

@@ -87,24 +87,13 @@ def case_actions_available(user: User, case: Case, *, today: date | None = None)
     refused: set[str] = set()
     if case.bundle_member_id is not None and not late:
         refused.add(Action.ACCEPT)  # the bundle is accepted as a whole (a late one is accepted already)
-    if late or _has_supplement_request(case):
+    if late or case.has_supplement_request():
         refused.add(Action.REQUEST_SUPPLEMENT)
     if late:
         refused.add(Action.REFUSE)
     if case.extension_days:
         refused.add(Action.EXTEND)
     return [a for a in actions if a not in refused]
-
-
-_SUPPLEMENT_REQUEST = Case._meta.get_field("supplement_request")
-
-
-def _has_supplement_request(case: Case) -> bool:
-    """Whether the case has its 补正 notice: from the case as loaded when it came with it (the detail
-    reads do), else one query."""
-    if _SUPPLEMENT_REQUEST.is_cached(case):
-        return _SUPPLEMENT_REQUEST.get_cached_value(case) is not None
-    return SupplementRequest.objects.filter(case=case).exists()
 
 
 def _deemed_message(case: Case, action: str) -> str:
