@@ -15,6 +15,21 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture
+def wsgi_keeps_test_connection():
+    """For calls through the real WSGI application (yiwang.wsgi): its request signals close the
+    database connection, which inside a test transaction must stay open (Django's test client does
+    the same)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 # ---- every log line the suite produces, kept for tests/test_suite_logs.py -------------------------
 
 SUITE_LOG_CHECK = "tests/test_suite_logs.py::test_no_log_line_of_the_suite_holds_a_clear_id_or_mobile_number"

@@ -85,6 +85,14 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a locked-out login into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
+# Skipped for API calls that carry a Bearer token (core.handlers): they guard or serve browsers only.
+BROWSER_ONLY_MIDDLEWARE = [
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
 
 ROOT_URLCONF = "yiwang.urls"
 WSGI_APPLICATION = "yiwang.wsgi.application"

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
-from django.core import signals
-from django.db import close_old_connections
 from django.test import RequestFactory
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
@@ -28,15 +26,7 @@ CHECKS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _keep_the_test_connection():
-    """Calls go through the full WSGI handler, whose request signals close the database connection;
-    inside a test transaction it must stay open (Django's own test client does the same)."""
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
+pytestmark = pytest.mark.usefixtures("wsgi_keeps_test_connection")
 
 
 @pytest.fixture

@@ -94,3 +94,36 @@ def test_inserted_personal_data_is_encrypted_with_its_blind_index(world):
     assert stored.startswith(protection.PREFIX) and number not in stored
     assert index == protection.blind_index(number)
     assert Application.objects.get(applicant_id_number=number).pk == application.pk
+
+
+def test_a_compiled_instance_is_a_loaded_instance_saves_as_update_and_loads_deferred_fields():
+    citizen = make_citizen(name="甲")
+    narrow = Compiled(lambda pk: User.objects.filter(pk=pk).only("name"), int)
+
+    got = narrow.first(citizen.pk)
+
+    orm = User.objects.only("name").get(pk=citizen.pk)
+    assert got.get_deferred_fields() == orm.get_deferred_fields()
+    assert (got._state.adding, got._state.db) == (False, "default")
+    assert got.id_number == citizen.id_number, "a deferred field loads (and decrypts) on access"
+    got.name = "乙"
+    got.save(update_fields=["name"])
+    assert User.objects.filter(pk=citizen.pk).values_list("name", flat=True).get() == "乙"
+    assert User.objects.count() == 1
+
+
+def test_a_model_with_an_init_signal_receiver_is_still_made_through_its_init():
+    from django.db.models.signals import post_init
+
+    citizen = make_citizen()
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance.pk)
+
+    post_init.connect(receiver, sender=User)
+    try:
+        Compiled(lambda pk: User.objects.filter(pk=pk), int).first(citizen.pk)
+    finally:
+        post_init.disconnect(receiver, sender=User)
+    assert seen == [citizen.pk]

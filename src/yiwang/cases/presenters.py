@@ -15,6 +15,7 @@ from yiwang.cases import selectors
 from yiwang.cases.models import (
     Application,
     ApplicationMaterial,
+    ApplicationStatus,
     Case,
     CaseEvent,
     Channel,
@@ -27,8 +28,13 @@ from yiwang.catalog.codes import CaseType
 from yiwang.core.compiled import Compiled
 from yiwang.core.masking import mask_id_number, mask_json
 
+# Code → label, built once: a choices list is rebuilt on every access.
 STATUS = dict(CaseStatus.choices)
 ACTIONS = dict(Action.choices)
+APPLICATION_STATUS = dict(ApplicationStatus.choices)
+CHANNELS = dict(Channel.choices)
+CASE_TYPES = dict(CaseType.choices)
+SUSPENSION_KINDS = dict(SuspensionKind.choices)
 
 
 def _cl(code: str, labels: dict[str, str]) -> dict[str, str]:
@@ -69,7 +75,7 @@ def case_summary(case: Case, *, today: date | None = None) -> dict[str, Any]:
         "item_version": case.item_version.version,
         "department": {"code": case.department.code, "label": case.department.name},
         "status": _cl(case.status, STATUS),
-        "case_type": _cl(case.case_type, dict(CaseType.choices)),
+        "case_type": _cl(case.case_type, CASE_TYPES),
         "deadlines": {
             "received_on": case.received_on,
             "supplement_deadline": case.supplement_deadline,
@@ -133,7 +139,7 @@ def case_detail(case: Case, user: User) -> dict[str, Any]:
     suspended = any(e.action == Action.SUSPEND for e in events)
     out["suspensions"] = [
         {
-            "kind": _cl(s.kind, dict(SuspensionKind.choices)),
+            "kind": _cl(s.kind, SUSPENSION_KINDS),
             "reason": s.reason,
             "started_on": s.started_on,
             "ended_on": s.ended_on,
@@ -230,8 +236,6 @@ def application_detail(application: Application, user: User) -> dict[str, Any]:
     events = [event_out(e, case.number) for case in cases for e in events_by_case[case.pk]]
     events.sort(key=lambda e: (e["at"], e["case"]))
     own = application.applicant_user_id == user.pk
-    from yiwang.cases.models import ApplicationStatus
-
     items = {c.item_version_id: c.item_version.item for c in cases}
     item = None
     if application.item_version_id:
@@ -243,8 +247,8 @@ def application_detail(application: Application, user: User) -> dict[str, Any]:
         "title": application.title,
         "item": item.code if item is not None else None,
         "bundle": application.bundle.code if application.bundle_id else None,
-        "status": _cl(application.status, dict(ApplicationStatus.choices)),
-        "channel": _cl(application.channel, dict(Channel.choices)),
+        "status": _cl(application.status, APPLICATION_STATUS),
+        "channel": _cl(application.channel, CHANNELS),
         "applicant": {
             "kind": application.applicant_kind,
             "name": application.applicant_name,

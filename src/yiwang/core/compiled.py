@@ -7,6 +7,10 @@ marker values where the caller's values go, keeps the SQL Django wrote, and then
 the caller's values and turns the rows into model instances the way Django's own iterator does
 (field converters, `select_related`, `only`). `insert` does the same for INSERT.
 
+The instances are made as `Model.from_db` makes them, minus `Model.__init__`: its field-by-field
+setattr and its two signals cost five times the instance's own making, and a model nothing listens
+to (pre_init / post_init) gets from them only what `_loaded` sets directly.
+
 What a compiled query cannot do is refused when it is first compiled, never answered wrongly: a value
 the ORM transformed on its way to SQL (a blind index, say) must be passed already transformed, and
 `__in` lists, annotations and prefetches are left to the ORM.
@@ -23,7 +27,9 @@ from typing import Any, Generic, TypeVar
 
 from django.db import NotSupportedError, connections
 from django.db.models import Model, QuerySet
+from django.db.models.base import ModelState
 from django.db.models.query import get_related_populators
+from django.db.models.signals import post_init, pre_init
 
 M = TypeVar("M", bound=Model)
 
@@ -103,7 +109,9 @@ class _Plan:
         select_fields = klass_info["select_fields"]
         self.start, self.end = select_fields[0], select_fields[-1] + 1
         self.init_list = [f[0].target.attname for f in compiler.select[self.start : self.end]]
+        self.load = _loader(self.model)
         self.related_populators = get_related_populators(klass_info, compiler.select, queryset.db)
+        _load_related_fast(self.related_populators)
         fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
         self.converters = compiler.get_converters(fields)
         self.trim = compiler.col_count if compiler.has_extra_select else None
@@ -124,11 +132,41 @@ class _Plan:
             rows = self.compiler.apply_converters(rows, self.converters)
         out = []
         for row in rows:
-            obj = self.model.from_db(self.db, self.init_list, row[self.start : self.end])
+            obj = self.load(self.db, self.init_list, row[self.start : self.end])
             for populator in self.related_populators:
                 populator.populate(row, obj)
             out.append(obj)
         return out
+
+
+def _loaded(model: type[Model], db: str, attnames: list[str], values: Sequence[Any]) -> Any:
+    """An instance as loaded from `db`: what Model.from_db gives when no signal receiver is involved
+    (the columns not selected stay deferred and load on access, as with `only`)."""
+    obj = model.__new__(model)
+    obj.__dict__.update(zip(attnames, values, strict=True))
+    state = obj._state = ModelState()
+    state.adding = False
+    state.db = db
+    return obj
+
+
+def _loader(model: type[Model]) -> Callable[[str, list[str], Sequence[Any]], Any]:
+    if pre_init.has_listeners(model) or post_init.has_listeners(model) or "__init__" in vars(model):
+        return model.from_db
+    return lambda db, attnames, values: _loaded(model, db, attnames, values)
+
+
+class _FastModel:
+    """Stands in for the model class of a `select_related` populator, which only calls its from_db."""
+
+    def __init__(self, model: type[Model]) -> None:
+        self.from_db = _loader(model)
+
+
+def _load_related_fast(populators: list[Any]) -> None:
+    for populator in populators:
+        populator.model_cls = _FastModel(populator.model_cls)
+        _load_related_fast(populator.related_populators)
 
 
 class Compiled(Generic[M]):
