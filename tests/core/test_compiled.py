@@ -127,3 +127,21 @@ def test_a_model_with_an_init_signal_receiver_is_still_made_through_its_init():
     finally:
         post_init.disconnect(receiver, sender=User)
     assert seen == [citizen.pk]
+
+
+def test_an_annotation_becomes_an_attribute_as_with_the_orm():
+    from django.db.models import Count, OuterRef, Subquery
+
+    citizen = make_citizen()
+    for days in (1, 2):
+        ApiToken.objects.create(
+            user=citizen, digest=token_digest(f"t{days}"), expires_at=timezone.now() + timedelta(days=days)
+        )
+    tokens = ApiToken.objects.filter(user=OuterRef("pk")).order_by().values("user").annotate(n=Count("pk"))
+    with_count = Compiled(
+        lambda pk: User.objects.filter(pk=pk).annotate(tokens=Subquery(tokens.values("n"))), int
+    )
+
+    got = with_count.first(citizen.pk)
+
+    assert got.tokens == 2 == User.objects.annotate(tokens=Subquery(tokens.values("n"))).get().tokens

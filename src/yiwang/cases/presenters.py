@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from yiwang.accounts.models import User
 from yiwang.accounts.policy import Permission, allows
-from yiwang.cases import selectors
+from yiwang.cases import selectors, timeline
 from yiwang.cases.models import (
     Application,
     ApplicationMaterial,
@@ -24,6 +24,7 @@ from yiwang.cases.models import (
 )
 from yiwang.cases.notices_catalog import NOTICE_TITLES
 from yiwang.cases.states import Action, CaseStatus
+from yiwang.cases.timeline import EventRow, MaterialRow
 from yiwang.catalog.codes import CaseType
 from yiwang.core.compiled import Compiled
 from yiwang.core.masking import mask_id_number, mask_json
@@ -88,14 +89,14 @@ def case_summary(case: Case, *, today: date | None = None) -> dict[str, Any]:
     }
 
 
-def event_out(event: CaseEvent, case_number: str) -> dict[str, Any]:
+def event_out(event: EventRow, case_number: str) -> dict[str, Any]:
     return {
         "case": case_number,
         "action": _cl(event.action, ACTIONS),
         "from_status": event.from_status,
         "to_status": _cl(event.to_status, STATUS),
-        "actor": event.actor.name
-        if event.actor_id and event.actor
+        "actor": event.actor_name
+        if event.actor_name is not None
         else ("系统" if event.actor_role == "system" else None),
         "role": event.actor_role,
         "channel": event.channel,
@@ -191,14 +192,18 @@ def _application_cases(application: Application) -> list[Case]:
     return sorted(cases, key=lambda c: c.number)
 
 
-def _events_by_case(cases: list[Case], application_id: int | None = None) -> dict[int, list[CaseEvent]]:
-    """Each case's events in time order: prefetched ones as they are, the others in one query (a
-    compiled one for one case, or for all the cases of `application_id`)."""
-    by_case: dict[int, list[CaseEvent]] = {}
+def _events_by_case(cases: list[Case], application_id: int | None = None) -> dict[int, list[EventRow]]:
+    """Each case's events in time order: those its query brought (timeline) or a submission handed
+    over (prefetched) as they are, the others in one query (a compiled one for one case, or for all
+    the cases of `application_id`)."""
+    by_case: dict[int, list[EventRow]] = {}
     missing = []
     for case in cases:
-        if _prefetched(case, "events"):
-            by_case[case.pk] = list(case.events.all())
+        brought = timeline.events_of(case)
+        if brought is not None:
+            by_case[case.pk] = brought
+        elif _prefetched(case, "events"):
+            by_case[case.pk] = [EventRow.of(e) for e in case.events.all()]
         else:
             by_case[case.pk] = []
             missing.append(case.pk)
@@ -211,8 +216,19 @@ def _events_by_case(cases: list[Case], application_id: int | None = None) -> dic
             events = list(_events_where(case_id__in=missing))
         # A case has a handful of events: sorted here in the model's order (at, id), not by the database.
         for event in sorted(events, key=lambda e: (e.at, e.pk)):
-            by_case[event.case_id].append(event)
+            by_case[event.case_id].append(EventRow.of(event))
     return by_case
+
+
+def _materials(application: Application, cases: list[Case]) -> list[MaterialRow]:
+    """The application's materials: as the cases' query brought them, as a submission handed them
+    over, or in one compiled query."""
+    brought = timeline.materials_of(cases[0]) if cases else None
+    if brought is not None:
+        return brought
+    if _prefetched(application, "materials"):
+        return [MaterialRow.of(m) for m in application.materials.all()]
+    return [MaterialRow.of(m) for m in sorted(_MATERIALS_OF.all(application.pk), key=lambda m: m.pk)]
 
 
 def _notice_kinds(actions: set[str], supplement_requested: bool) -> list[str]:
@@ -262,7 +278,7 @@ def application_detail(application: Application, user: User) -> dict[str, Any]:
         "materials": [
             {
                 "material": m.material_id,
-                "name": m.material.name,
+                "name": m.name,
                 "way": "pledge"
                 if m.pledged
                 else "licence"
@@ -280,11 +296,7 @@ def application_detail(application: Application, user: User) -> dict[str, Any]:
                 else "",
                 "supplemented": m.supplemented,
             }
-            for m in (
-                application.materials.all()
-                if _prefetched(application, "materials")
-                else sorted(_MATERIALS_OF.all(application.pk), key=lambda m: m.pk)
-            )
+            for m in _materials(application, cases)
         ],
         "cases": [case_summary(c) for c in cases],
         "events": events,

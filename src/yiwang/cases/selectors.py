@@ -12,6 +12,7 @@ from yiwang.accounts.models import User
 from yiwang.cases import access, deadlines
 from yiwang.cases.models import Application, Case
 from yiwang.cases.states import CLOCK_RUNNING, FINAL
+from yiwang.cases.timeline import with_timeline
 from yiwang.core.compiled import Compiled, remember_related
 from yiwang.core.errors import NotFound
 
@@ -85,8 +86,11 @@ CASE_DETAIL_FIELDS = (
 
 
 def _case_detail_shape(cases: QuerySet[Case]) -> QuerySet[Case]:
-    return cases.select_related("application", "item_version__item", "department", "supplement_request").only(
-        *CASE_DETAIL_FIELDS
+    return with_timeline(
+        cases.select_related("application", "item_version__item", "department", "supplement_request").only(
+            *CASE_DETAIL_FIELDS
+        ),
+        materials=False,
     )
 
 
@@ -173,11 +177,11 @@ def tracking_timeline(application: Application) -> list[dict[str, Any]]:
     ]
 
 
-# An applicant's status read of a whole application: the application comes joined to its cases, so
-# the application and its cases are one compiled query (services.load_application and then the
-# presenter's case query would be two).
+# An applicant's status read of a whole application: the application comes joined to its cases, with
+# their events and materials (cases.timeline), so the whole read is one compiled query
+# (services.load_application and then the presenter's case, event and material queries would be four).
 _OWN_APPLICATION_CASES = Compiled(
-    lambda owner, number: (
+    lambda owner, number: with_timeline(
         Case.objects.filter(**{access.APPLICANT_OWNS_CASE: owner}, application__number=number)
         .select_related(
             "application__bundle",
@@ -194,17 +198,19 @@ _OWN_APPLICATION_CASES = Compiled(
             "application__bundle__name",
             "application__item_version__name",
         )
-        .order_by()
+        .order_by(),
+        materials=True,
     ),
     int,
     str,
 )
 _APPLICATION_CASES = Compiled(
-    lambda application_id: (
+    lambda application_id: with_timeline(
         Case.objects.filter(application_id=application_id)
         .select_related("item_version__item", "department", "supplement_request")
         .only(*CASE_SUMMARY_FIELDS, "supplement_request__id")
-        .order_by()
+        .order_by(),
+        materials=True,
     ),
     int,
 )

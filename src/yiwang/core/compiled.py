@@ -13,7 +13,7 @@ to (pre_init / post_init) gets from them only what `_loaded` sets directly.
 
 What a compiled query cannot do is refused when it is first compiled, never answered wrongly: a value
 the ORM transformed on its way to SQL (a blind index, say) must be passed already transformed, and
-`__in` lists, annotations and prefetches are left to the ORM.
+`__in` lists and prefetches are left to the ORM.
 """
 
 from __future__ import annotations
@@ -75,8 +75,8 @@ class _Plan:
     """One compiled form of the query, for one database alias."""
 
     def __init__(self, queryset: QuerySet[Any], markers: list[Any]) -> None:
-        if queryset._prefetch_related_lookups or queryset.query.annotations:
-            raise TypeError("a compiled query cannot prefetch or annotate: use the ORM")
+        if queryset._prefetch_related_lookups:
+            raise TypeError("a compiled query cannot prefetch: use the ORM")
         compiler = queryset.query.get_compiler(using=queryset.db)
         self.sql, params = compiler.as_sql()
         forms = [_forms(m, compiler.connection) for m in markers]
@@ -115,6 +115,8 @@ class _Plan:
         fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
         self.converters = compiler.get_converters(fields)
         self.trim = compiler.col_count if compiler.has_extra_select else None
+        # Annotations become attributes of the instance, as with the ORM's iterator.
+        self.annotations = list(compiler.annotation_col_map.items())
 
     def params(self, values: Sequence[Any]) -> list[Any]:
         return [
@@ -135,6 +137,8 @@ class _Plan:
             obj = self.load(self.db, self.init_list, row[self.start : self.end])
             for populator in self.related_populators:
                 populator.populate(row, obj)
+            for name, position in self.annotations:
+                setattr(obj, name, row[position])
             out.append(obj)
         return out
 
