@@ -113,3 +113,22 @@ def test_a_staff_read_through_the_orm_shows_the_same_events_as_the_applicants(wo
 
     assert shown_events(officer) == shown_events(citizen)
     assert officer["materials"] == citizen["materials"]
+
+
+def test_status_answers_write_moments_as_the_rest_of_the_api_does(world):
+    from django.core.serializers.json import DjangoJSONEncoder
+    from django.utils import timezone
+
+    case = walked_case(world)
+    encoder = DjangoJSONEncoder()
+
+    application = world.citizen.get(f"/applications/{case.application.number}").json()
+    detail = world.citizen.get(f"/cases/{case.number}").json()
+
+    stored = CaseEvent.objects.filter(case=case).order_by("at", "id")
+    assert [e["at"] for e in application["events"]] == [
+        encoder.default(timezone.localtime(e.at)) for e in stored
+    ]
+    assert application["created_at"] == encoder.default(timezone.localtime(case.application.created_at))
+    issued = case.supplement_request.issued_at
+    assert detail["supplement_request"]["issued_at"] == encoder.default(issued)

@@ -6,7 +6,7 @@ from typing import Any, Literal
 from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Header, Query, Router, Schema, Status
+from ninja import Header, Query, Router, Schema
 from pydantic import Field
 
 from yiwang.accounts.auth import api_auth
@@ -17,6 +17,7 @@ from yiwang.cases.schemas import ActionIn, ApplicationIn, ApplicationOut, Applic
 from yiwang.cases.states import CaseStatus
 from yiwang.cases.submission import application_submit
 from yiwang.core.pagination import paginate
+from yiwang.core.schemas import answer
 
 router = Router(tags=["申办与办件"], auth=api_auth)
 
@@ -27,7 +28,7 @@ def submit_application(
     request: HttpRequest,
     payload: ApplicationIn,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=100),
-) -> Status[dict[str, Any]]:
+) -> HttpResponse:
     application, _created = application_submit(
         actor=request.auth,
         item=payload.item,
@@ -40,7 +41,7 @@ def submit_application(
         idempotency_key=idempotency_key,
         sharing_consent=payload.sharing_consent,
     )
-    return Status(201, presenters.application_detail(application, request.auth))
+    return answer(ApplicationOut, presenters.application_detail(application, request.auth), status=201)
 
 
 class ApplicationFilters(Schema):
@@ -49,7 +50,7 @@ class ApplicationFilters(Schema):
 
 @router.get("/applications", response=ApplicationPage, summary="我的申办（工作人员：职责范围内的申办）")
 @api_requires(Permission.CASE_READ)
-def list_applications(request: HttpRequest, filters: Query[ApplicationFilters]) -> dict[str, Any]:
+def list_applications(request: HttpRequest, filters: Query[ApplicationFilters]) -> HttpResponse:
     page = paginate(request, selectors.application_list(request.auth), filters.page)
     personal_data_read(
         actor=request.auth,
@@ -58,19 +59,22 @@ def list_applications(request: HttpRequest, filters: Query[ApplicationFilters]) 
         label=f"申办列表第 {filters.page} 页",
         detail={"applications": [a.number for a in page.rows]},
     )
-    return {
-        "items": [presenters.application_detail(a, request.auth) for a in page.rows],
-        "count": page.count,
-        "next": page.next_url,
-    }
+    return answer(
+        ApplicationPage,
+        {
+            "items": [presenters.application_detail(a, request.auth) for a in page.rows],
+            "count": page.count,
+            "next": page.next_url,
+        },
+    )
 
 
 @router.get("/applications/{number}", response=ApplicationOut, summary="申办详情：状态、办件、过程、文书")
 @api_requires(Permission.CASE_READ)
-def get_application(request: HttpRequest, number: str) -> dict[str, Any]:
+def get_application(request: HttpRequest, number: str) -> HttpResponse:
     application = selectors.application_for_status(request.auth, number)
     personal_data_read(actor=request.auth, obj=application, view="api.application")
-    return presenters.application_detail(application, request.auth)
+    return answer(ApplicationOut, presenters.application_detail(application, request.auth))
 
 
 @router.post(
@@ -79,11 +83,11 @@ def get_application(request: HttpRequest, number: str) -> dict[str, Any]:
     summary="申办整体动作：一件事整体受理、一次性补正告知、补正、撤回",
 )
 @api_requires(Permission.CASE_ACT)
-def act_on_application(request: HttpRequest, number: str, payload: ActionIn) -> dict[str, Any]:
+def act_on_application(request: HttpRequest, number: str, payload: ActionIn) -> HttpResponse:
     application = services.application_act(
         actor=request.auth, number=number, action=payload.action, body=_body(payload), channel=payload.channel
     )
-    return presenters.application_detail(application, request.auth)
+    return answer(ApplicationOut, presenters.application_detail(application, request.auth))
 
 
 @router.get(
@@ -115,35 +119,38 @@ class CaseFilters(Schema):
 
 @router.get("/cases", response=CasePage, summary="办件列表（仅职责范围内；按承诺办结日期排序）")
 @api_requires(Permission.CASE_READ)
-def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, Any]:
+def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> HttpResponse:
     cases = selectors.case_list(
         request.auth, department=filters.department, status=filters.status, warning=filters.warning
     )
     page = paginate(request, cases, filters.page)
-    return {
-        "items": [presenters.case_summary(c) for c in page.rows],
-        "count": page.count,
-        "next": page.next_url,
-    }
+    return answer(
+        CasePage,
+        {
+            "items": [presenters.case_summary(c) for c in page.rows],
+            "count": page.count,
+            "next": page.next_url,
+        },
+    )
 
 
 @router.get("/cases/{number}", response=CaseOut, summary="办件详情：状态、期限、预警、过程")
 @api_requires(Permission.CASE_READ)
-def get_case(request: HttpRequest, number: str) -> dict[str, Any]:
+def get_case(request: HttpRequest, number: str) -> HttpResponse:
     case = selectors.case_detail(request.auth, number)
     personal_data_read(actor=request.auth, obj=case, view="api.case")
-    return presenters.case_detail(case, request.auth)
+    return answer(CaseOut, presenters.case_detail(case, request.auth))
 
 
 @router.post(
     "/cases/{number}/actions", response=CaseOut, summary="办件动作（状态不允许或已被他人处理时返回 409）"
 )
 @api_requires(Permission.CASE_ACT)
-def act_on_case(request: HttpRequest, number: str, payload: ActionIn) -> dict[str, Any]:
+def act_on_case(request: HttpRequest, number: str, payload: ActionIn) -> HttpResponse:
     case = services.case_act(
         actor=request.auth, number=number, action=payload.action, body=_body(payload), channel=payload.channel
     )
-    return presenters.case_detail(case, request.auth)
+    return answer(CaseOut, presenters.case_detail(case, request.auth))
 
 
 def _body(payload: ActionIn) -> dict[str, Any]:

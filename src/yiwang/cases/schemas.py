@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Literal
 from uuid import UUID
 
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
-from yiwang.core.schemas import Out
+from yiwang.core.schemas import Out, Timestamp
 
 
 class ApplicantIn(Schema):
@@ -73,7 +73,7 @@ class EventOut(Out):
     channel: str
     reason: str
     data: dict[str, Any]
-    at: datetime
+    at: Timestamp
 
 
 class DeadlinesOut(Out):
@@ -123,8 +123,8 @@ class ProvidedMaterialOut(Out):
 class SupplementOut(Out):
     items: list[dict[str, Any]]
     note: str
-    issued_at: datetime
-    answered_at: datetime | None
+    issued_at: Timestamp
+    answered_at: Timestamp | None
 
 
 class SuspensionOut(Out):
@@ -168,7 +168,7 @@ class ApplicationOut(Out):
     channel: CodeLabel
     applicant: ApplicantOut
     form: dict[str, Any]
-    created_at: datetime
+    created_at: Timestamp
     materials: list[ProvidedMaterialOut]
     cases: list[CaseSummaryOut]
     events: list[EventOut]
