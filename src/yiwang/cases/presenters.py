@@ -223,7 +223,7 @@ def _events_by_case(cases: list[Case], application_id: int | None = None) -> dic
 def _materials(application: Application, cases: list[Case]) -> list[MaterialRow]:
     """The application's materials: as the cases' query brought them, as a submission handed them
     over, or in one compiled query."""
-    brought = timeline.materials_of(cases[0]) if cases else None
+    brought = timeline.materials_of(cases)
     if brought is not None:
         return brought
     if _prefetched(application, "materials"):

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db.models import JSONField, OuterRef, QuerySet, Subquery
+from django.db.models import Case as SQLCase
+from django.db.models import JSONField, OuterRef, QuerySet, Subquery, When
 from django.db.models.functions import JSONObject
 
 from yiwang.cases.models import ApplicationMaterial, Case, CaseEvent
@@ -135,14 +136,11 @@ def with_timeline(cases: QuerySet[Case], *, materials: bool) -> QuerySet[Case]:
     )
     if materials:
         of_application = ApplicationMaterial.objects.filter(application_id=OuterRef("application_id"))
+        array = _array(of_application, "application_id", _json(_MATERIAL_COLUMNS, name="material__name"))
+        # On the application's first case only: a bundle's other cases would aggregate the same rows again.
+        first = Case.objects.filter(application_id=OuterRef("application_id")).order_by("pk").values("pk")[:1]
         cases = cases.annotate(
-            **{
-                MATERIALS: _array(
-                    of_application,
-                    "application_id",
-                    _json(_MATERIAL_COLUMNS, name="material__name"),
-                )
-            }
+            **{MATERIALS: SQLCase(When(pk=Subquery(first), then=array), output_field=JSONField())}
         )
     return cases
 
@@ -182,7 +180,11 @@ def events_of(case: Case) -> list[EventRow] | None:
     return None if rows is None else sorted((_event(case, r) for r in rows), key=lambda e: (e.at, e.pk))
 
 
-def materials_of(case: Case) -> list[MaterialRow] | None:
-    """The application's materials in the order they were given, if the case's query brought them."""
-    rows = _brought(case, MATERIALS)
-    return None if rows is None else sorted((_material(r) for r in rows), key=lambda m: m.pk)
+def materials_of(cases: list[Case]) -> list[MaterialRow] | None:
+    """The application's materials in the order they were given, if its cases' query brought them
+    (on one of the cases, the first)."""
+    brought = [rows for rows in (_brought(case, MATERIALS) for case in cases) if rows is not None]
+    if not brought:
+        return None
+    rows = next((r for r in brought if r), [])
+    return sorted((_material(r) for r in rows), key=lambda m: m.pk)
