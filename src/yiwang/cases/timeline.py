@@ -19,6 +19,7 @@ from django.db.models import JSONField, OuterRef, QuerySet, Subquery, When
 from django.db.models.functions import JSONObject
 
 from yiwang.cases.models import ApplicationMaterial, Case, CaseEvent
+from yiwang.catalog.models import Material
 from yiwang.core.aggregates import JSONArrayAgg
 
 EVENTS = "timeline_events"
@@ -114,7 +115,7 @@ _MATERIAL_COLUMNS = (
 )
 
 
-def _json(columns: tuple[str, ...], **more: str) -> JSONObject:
+def _json(columns: tuple[str, ...], **more: Any) -> JSONObject:
     return JSONObject(**{c: c for c in columns}, **more)
 
 
@@ -136,7 +137,10 @@ def with_timeline(cases: QuerySet[Case], *, materials: bool) -> QuerySet[Case]:
     )
     if materials:
         of_application = ApplicationMaterial.objects.filter(application_id=OuterRef("application_id"))
-        array = _array(of_application, "application_id", _json(_MATERIAL_COLUMNS, name="material__name"))
+        # The name by a lookup per material, not a join: PostgreSQL merges a join against the whole
+        # (small) catalog table, five times the work for an application's handful of materials.
+        name = Subquery(Material.objects.filter(pk=OuterRef("material_id")).order_by().values("name")[:1])
+        array = _array(of_application, "application_id", _json(_MATERIAL_COLUMNS, name=name))
         # On the application's first case only: a bundle's other cases would aggregate the same rows again.
         first = Case.objects.filter(application_id=OuterRef("application_id")).order_by("pk").values("pk")[:1]
         cases = cases.annotate(
