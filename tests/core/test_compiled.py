@@ -145,3 +145,34 @@ def test_an_annotation_becomes_an_attribute_as_with_the_orm():
     got = with_count.first(citizen.pk)
 
     assert got.tokens == 2 == User.objects.annotate(tokens=Subquery(tokens.values("n"))).get().tokens
+
+
+def test_an_encrypted_column_of_a_compiled_row_is_decrypted_only_when_read(monkeypatch):
+    citizen = make_citizen(mobile="13800138000")
+    opened = []
+    real = protection.decrypt
+    monkeypatch.setattr(protection, "decrypt", lambda token: opened.append(1) or real(token))
+
+    got = Compiled(lambda pk: User.objects.filter(pk=pk), int).first(citizen.pk)
+
+    assert opened == [], "nothing is decrypted by loading"
+    assert got.id_number == citizen.id_number
+    assert got.id_number == citizen.id_number
+    assert len(opened) == 1, "read twice, decrypted once"
+    assert "138" not in repr(got.__dict__), "an unopened value does not show in a repr"
+
+
+def test_an_unopened_encrypted_value_saves_and_refreshes_as_a_loaded_one():
+    citizen = make_citizen(mobile="13800138000")
+    by_pk = Compiled(lambda pk: User.objects.filter(pk=pk), int)
+
+    got = by_pk.first(citizen.pk)
+    got.name = "乙"
+    got.save()  # every field written, the unread numbers as they were
+    stored = User.objects.get(pk=citizen.pk)
+    assert (stored.name, stored.id_number, stored.mobile) == ("乙", citizen.id_number, "13800138000")
+
+    again = by_pk.first(citizen.pk)
+    User.objects.filter(pk=citizen.pk).update(mobile="13900139000")
+    again.refresh_from_db()
+    assert again.mobile == "13900139000", "a refresh replaces the unopened value"

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from itertools import chain
 from typing import Any, Generic, TypeVar
@@ -30,6 +30,8 @@ from django.db.models import Model, QuerySet
 from django.db.models.base import ModelState
 from django.db.models.query import get_related_populators
 from django.db.models.signals import post_init, pre_init
+
+from yiwang.core.fields import EncryptedField, EncryptedJSONField, Sealed
 
 M = TypeVar("M", bound=Model)
 
@@ -114,6 +116,8 @@ class _Plan:
         _load_related_fast(self.related_populators)
         fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
         self.converters = compiler.get_converters(fields)
+        for position in _sealed_positions(klass_info, compiler.select):
+            self.converters.pop(position, None)  # opened on first read (core.fields.SealedAttribute)
         self.trim = compiler.col_count if compiler.has_extra_select else None
         # Annotations become attributes of the instance, as with the ORM's iterator.
         self.annotations = list(compiler.annotation_col_map.items())
@@ -145,8 +149,16 @@ class _Plan:
 
 def _loaded(model: type[Model], db: str, attnames: list[str], values: Sequence[Any]) -> Any:
     """An instance as loaded from `db`: what Model.from_db gives when no signal receiver is involved
-    (the columns not selected stay deferred and load on access, as with `only`)."""
+    (the columns not selected stay deferred and load on access, as with `only`).
+
+    Encrypted columns come still sealed (see _sealed_positions), to be opened when first read
+    (core.fields.SealedAttribute): every API call decrypted its caller's ID and mobile numbers, and a
+    status read never shows them; a bundle's read decrypted its application's form once per case.
+    """
     obj = model.__new__(model)
+    seal = _sealed_attnames(model)
+    if seal:
+        values = [Sealed(v) if v and a in seal else v for a, v in zip(attnames, values, strict=True)]
     obj.__dict__.update(zip(attnames, values, strict=True))
     state = obj._state = ModelState()
     state.adding = False
@@ -154,8 +166,41 @@ def _loaded(model: type[Model], db: str, attnames: list[str], values: Sequence[A
     return obj
 
 
+_SEALED_ATTNAMES: dict[type[Model], frozenset[str]] = {}
+
+
+def _sealed_attnames(model: type[Model]) -> frozenset[str]:
+    names = _SEALED_ATTNAMES.get(model)
+    if names is None:
+        names = _SEALED_ATTNAMES[model] = frozenset(
+            f.attname
+            for f in model._meta.concrete_fields
+            if isinstance(f, (EncryptedField, EncryptedJSONField))
+        )
+    return names
+
+
+def _sealed_positions(klass_info: dict[str, Any], select: list[Any]) -> Iterator[int]:
+    """Positions of the encrypted columns of the instances `_loaded` makes: their converter (which
+    decrypts) is skipped, and the instance opens the value when it is first read."""
+    model = klass_info["model"]
+    if _fast(model):
+        seal = _sealed_attnames(model)
+        for position in klass_info["select_fields"]:
+            target = getattr(select[position][0], "target", None)
+            if target is not None and target.attname in seal:
+                yield position
+    for related in klass_info.get("related_klass_infos", []):
+        yield from _sealed_positions(related, select)
+
+
+def _fast(model: type[Model]) -> bool:
+    """Whether instances of `model` may be made without Model.__init__ (nothing listens to it)."""
+    return not (pre_init.has_listeners(model) or post_init.has_listeners(model) or "__init__" in vars(model))
+
+
 def _loader(model: type[Model]) -> Callable[[str, list[str], Sequence[Any]], Any]:
-    if pre_init.has_listeners(model) or post_init.has_listeners(model) or "__init__" in vars(model):
+    if not _fast(model):
         return model.from_db
     return lambda db, attnames, values: _loaded(model, db, attnames, values)
 

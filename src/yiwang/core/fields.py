@@ -20,15 +20,50 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Lookup
 from django.db.models.expressions import Col
+from django.db.models.query_utils import DeferredAttribute
 
 from yiwang.core import protection
 
 CIPHERTEXT_LENGTH = 128  # prefix + base64(12 + len + 16): room for values up to ~60 bytes
 
 
+class Sealed:
+    """An encrypted column's stored value, not opened yet (core.compiled loads instances so)."""
+
+    __slots__ = ("stored",)
+
+    def __init__(self, stored: str) -> None:
+        self.stored = stored
+
+    def __repr__(self) -> str:
+        return "<sealed>"
+
+
+class SealedAttribute(DeferredAttribute):
+    """Opens a Sealed value on first read and keeps what it opened: a value nobody reads is never
+    decrypted. A data descriptor (it has __set__), so every read passes here; the value stays under
+    the field's own name, so Django's save, refresh and deferred-field logic see a loaded field."""
+
+    def __get__(self, instance: Any, cls: Any = None) -> Any:
+        if instance is None:
+            return self
+        data = instance.__dict__
+        attname = self.field.attname
+        if attname not in data:
+            return super().__get__(instance, cls)
+        value = data[attname]
+        if type(value) is Sealed:
+            value = data[attname] = self.field.from_db_value(value.stored, None, None)
+        return value
+
+    def __set__(self, instance: Any, value: Any) -> None:
+        instance.__dict__[self.field.attname] = value
+
+
 class EncryptedField(models.CharField):
     """A short personal identifier (ID number, mobile number), SM4-encrypted at rest."""
 
+    descriptor_class = SealedAttribute
     supported_lookups = frozenset({"exact", "iexact", "in", "isnull"})
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -135,6 +170,8 @@ class EncryptedIn(Lookup):
 class EncryptedJSONField(models.TextField):
     """JSON that carries personal data (application forms, handed-over data, licence face data):
     SM4-encrypted as a whole. Never queried inside in SQL, so nothing is lost by encrypting it."""
+
+    descriptor_class = SealedAttribute
 
     def get_lookup(self, lookup_name: str) -> type[Lookup] | None:
         if lookup_name != "isnull":
