@@ -89,3 +89,18 @@ def test_a_tampered_ciphertext_does_not_open():
 
     with pytest.raises(protection.ProtectionError):
         protection.decrypt(raw.decode())
+
+
+def test_an_empty_object_is_stored_unsealed_and_any_other_json_sealed(world):
+    from yiwang.cases.models import CaseEvent
+
+    assert world.apply().status_code == 201
+    event = CaseEvent.objects.get(action="submit")
+    assert event.data == {}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT data FROM cases_caseevent WHERE id = %s", [event.pk])
+        (stored,) = cursor.fetchone()
+        cursor.execute("SELECT form FROM cases_application")
+        (form,) = cursor.fetchone()
+    assert stored == "{}"
+    assert form.startswith(protection.PREFIX), "a form with content stays sealed"

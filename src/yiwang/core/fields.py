@@ -167,9 +167,16 @@ class EncryptedIn(Lookup):
         return f"{sql} IN ({placeholders})", [*params, *values]
 
 
+EMPTY_OBJECT = "{}"
+
+
 class EncryptedJSONField(models.TextField):
     """JSON that carries personal data (application forms, handed-over data, licence face data):
-    SM4-encrypted as a whole. Never queried inside in SQL, so nothing is lost by encrypting it."""
+    SM4-encrypted as a whole. Never queried inside in SQL, so nothing is lost by encrypting it.
+
+    An empty object is stored as `{}`, unsealed: its ciphertext would tell as much (GCM keeps the
+    length), and most case events carry none — a status read decrypted one per event.
+    """
 
     descriptor_class = SealedAttribute
 
@@ -182,7 +189,9 @@ class EncryptedJSONField(models.TextField):
         raise FieldError(f"加密字段 {self.name} 不能在数据库中按内容查询")
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
-        return None if value is None else json.loads(protection.decrypt(value))
+        if value is None:
+            return None
+        return {} if value == EMPTY_OBJECT else json.loads(protection.decrypt(value))
 
     def to_python(self, value: Any) -> Any:
         if isinstance(value, str):
@@ -198,6 +207,8 @@ class EncryptedJSONField(models.TextField):
     def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
         if value is None:
             return None
+        if isinstance(value, dict) and not value:
+            return EMPTY_OBJECT
         return protection.encrypt(json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder))
 
     def value_to_string(self, obj: models.Model) -> Any:
