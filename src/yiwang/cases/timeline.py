@@ -2,7 +2,7 @@
 
 An applicant's status read used to be one query for the cases and one each for their events
 (办件过程) and the application's materials; those two round trips were a fifth of the read's CPU.
-`with_timeline` adds both as JSON arrays to the case query (core.aggregates.JSONArrayAgg), and
+`with_timeline` adds both as JSON arrays to the case query (core.aggregates), and
 `events_of` / `materials_of` turn what came back into the rows the presenters read — the same rows
 whether they came that way, were handed over by a submission, or were queried on their own.
 """
@@ -16,11 +16,10 @@ from typing import Any
 
 from django.db.models import Case as SQLCase
 from django.db.models import JSONField, OuterRef, QuerySet, Subquery, When
-from django.db.models.functions import JSONObject
 
 from yiwang.cases.models import ApplicationMaterial, Case, CaseEvent
 from yiwang.catalog.models import Material
-from yiwang.core.aggregates import JSONArrayAgg
+from yiwang.core.aggregates import JSONArrayAgg, JSONRow
 
 EVENTS = "timeline_events"
 MATERIALS = "timeline_materials"
@@ -115,11 +114,11 @@ _MATERIAL_COLUMNS = (
 )
 
 
-def _json(columns: tuple[str, ...], **more: Any) -> JSONObject:
-    return JSONObject(**{c: c for c in columns}, **more)
+def _json(columns: tuple[str, ...], **more: Any) -> JSONRow:
+    return JSONRow(**{c: c for c in columns}, **more)
 
 
-def _array(rows: QuerySet[Any], group: str, item: JSONObject) -> Subquery:
+def _array(rows: QuerySet[Any], group: str, item: JSONRow) -> Subquery:
     grouped = rows.order_by().values(group).annotate(rows=JSONArrayAgg(item)).values("rows")
     return Subquery(grouped, output_field=JSONField())
 
