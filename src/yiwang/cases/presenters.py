@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, tzinfo
 from typing import Any
 
 from django.db.models import QuerySet
@@ -89,7 +89,7 @@ def case_summary(case: Case, *, today: date | None = None) -> dict[str, Any]:
     }
 
 
-def event_out(event: EventRow, case_number: str) -> dict[str, Any]:
+def event_out(event: EventRow, case_number: str, tz: tzinfo | None = None) -> dict[str, Any]:
     return {
         "case": case_number,
         "action": _cl(event.action, ACTIONS),
@@ -102,7 +102,7 @@ def event_out(event: EventRow, case_number: str) -> dict[str, Any]:
         "channel": event.channel,
         "reason": event.reason,
         "data": event.data,
-        "at": timezone.localtime(event.at),
+        "at": timezone.localtime(event.at, tz),
     }
 
 
@@ -149,7 +149,8 @@ def case_detail(case: Case, user: User) -> dict[str, Any]:
         }
         for s in sorted(_SUSPENSIONS_OF.all(case.pk) if suspended else [], key=lambda s: (s.started_on, s.pk))
     ]
-    out["events"] = [event_out(e, case.number) for e in events]
+    tz = timezone.get_current_timezone()
+    out["events"] = [event_out(e, case.number, tz) for e in events]
     return out
 
 
@@ -249,7 +250,10 @@ def _notice_kinds(actions: set[str], supplement_requested: bool) -> list[str]:
 def application_detail(application: Application, user: User) -> dict[str, Any]:
     cases = _application_cases(application)
     events_by_case = _events_by_case(cases, application.pk)
-    events = [event_out(e, case.number) for case in cases for e in events_by_case[case.pk]]
+    # The local zone and date once, not once per event and case.
+    tz = timezone.get_current_timezone()
+    today = timezone.localdate(timezone=tz)
+    events = [event_out(e, case.number, tz) for case in cases for e in events_by_case[case.pk]]
     events.sort(key=lambda e: (e["at"], e["case"]))
     own = application.applicant_user_id == user.pk
     items = {c.item_version_id: c.item_version.item for c in cases}
@@ -274,7 +278,7 @@ def application_detail(application: Application, user: User) -> dict[str, Any]:
             else mask_id_number(application.applicant_id_number),
         },
         "form": _as_seen_by(user, application.form),
-        "created_at": timezone.localtime(application.created_at),
+        "created_at": timezone.localtime(application.created_at, tz),
         "materials": [
             {
                 "material": m.material_id,
@@ -298,7 +302,7 @@ def application_detail(application: Application, user: User) -> dict[str, Any]:
             }
             for m in _materials(application, cases)
         ],
-        "cases": [case_summary(c) for c in cases],
+        "cases": [case_summary(c, today=today) for c in cases],
         "events": events,
         "notices": [
             {
