@@ -136,8 +136,8 @@ def with_timeline(cases: QuerySet[Case], *, materials: bool) -> QuerySet[Case]:
     )
     if materials:
         of_application = ApplicationMaterial.objects.filter(application_id=OuterRef("application_id"))
-        # The name by a lookup per material, not a join: PostgreSQL merges a join against the whole
-        # (small) catalog table, five times the work for an application's handful of materials.
+        # The name by a lookup per material, not a join: for a join PostgreSQL chose to merge against
+        # the whole (small) catalog table, two hundred index entries for a handful of materials.
         name = Subquery(Material.objects.filter(pk=OuterRef("material_id")).order_by().values("name")[:1])
         array = _array(of_application, "application_id", _json(_MATERIAL_COLUMNS, name=name))
         # On the application's first case only: a bundle's other cases would aggregate the same rows again.
