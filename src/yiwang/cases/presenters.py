@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, tzinfo
 from typing import Any
 
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,7 +13,6 @@ from yiwang.accounts.policy import Permission, allows
 from yiwang.cases import selectors, timeline
 from yiwang.cases.models import (
     Application,
-    ApplicationMaterial,
     ApplicationStatus,
     Case,
     CaseEvent,
@@ -42,7 +40,7 @@ def _cl(code: str, labels: dict[str, str]) -> dict[str, str]:
     return {"code": code, "label": str(labels.get(code, code))}
 
 
-# The columns each presenter reads (queries here load only these; anything else loads on access).
+# The columns event_out reads of an event queried on its own (anything else loads on access).
 EVENT_FIELDS = (
     "case",
     "action",
@@ -54,16 +52,6 @@ EVENT_FIELDS = (
     "reason",
     "data",
     "at",
-)
-MATERIAL_FIELDS = (
-    "application",
-    "material__name",
-    "document",
-    "licence_identifier",
-    "pledged",
-    "from_library",
-    "from_form",
-    "supplemented",
 )
 
 
@@ -134,7 +122,7 @@ def case_detail(case: Case, user: User) -> dict[str, Any]:
         if request
         else None
     )
-    events = _events_by_case([case])[case.pk]
+    events = _case_events(case)
     # A suspension is only ever opened with a "suspend" event (services.case_suspend): most cases have
     # none, and their status reads skip the query.
     suspended = any(e.action == Action.SUSPEND for e in events)
@@ -154,26 +142,14 @@ def case_detail(case: Case, user: User) -> dict[str, Any]:
     return out
 
 
-# What the status reads load, compiled once (core.compiled): they run on every status query.
-_EVENTS_OF = Compiled(lambda case_id: _events_where(case_id=case_id), int)
-_EVENTS_OF_APPLICATION = Compiled(
-    lambda application_id: _events_where(case__application_id=application_id), int
-)
-_MATERIALS_OF = Compiled(
-    lambda application_id: (
-        ApplicationMaterial.objects.filter(application_id=application_id)
-        .select_related("material")
-        .only(*MATERIAL_FIELDS)
-        .order_by()
+# What the fallbacks below load, compiled once (core.compiled).
+_EVENTS_OF = Compiled(
+    lambda case_id: (
+        CaseEvent.objects.filter(case_id=case_id).select_related("actor").only(*EVENT_FIELDS).order_by()
     ),
     int,
 )
 _SUSPENSIONS_OF = Compiled(lambda case_id: Suspension.objects.filter(case_id=case_id).order_by(), int)
-
-
-def _events_where(**lookup: Any) -> QuerySet[CaseEvent]:
-    """Events as the presenters read them (event_out), in no particular order."""
-    return CaseEvent.objects.filter(**lookup).select_related("actor").only(*EVENT_FIELDS).order_by()
 
 
 def _prefetched(instance: Any, relation: str) -> bool:
@@ -193,43 +169,28 @@ def _application_cases(application: Application) -> list[Case]:
     return sorted(cases, key=lambda c: c.number)
 
 
-def _events_by_case(cases: list[Case], application_id: int | None = None) -> dict[int, list[EventRow]]:
-    """Each case's events in time order: those its query brought (timeline) or a submission handed
-    over (prefetched) as they are, the others in one query (a compiled one for one case, or for all
-    the cases of `application_id`)."""
-    by_case: dict[int, list[EventRow]] = {}
-    missing = []
-    for case in cases:
-        brought = timeline.events_of(case)
-        if brought is not None:
-            by_case[case.pk] = brought
-        elif _prefetched(case, "events"):
-            by_case[case.pk] = [EventRow.of(e) for e in case.events.all()]
-        else:
-            by_case[case.pk] = []
-            missing.append(case.pk)
-    if missing:
-        if len(missing) == 1:
-            events = _EVENTS_OF.all(missing[0])
-        elif application_id is not None and len(missing) == len(cases):
-            events = _EVENTS_OF_APPLICATION.all(application_id)
-        else:
-            events = list(_events_where(case_id__in=missing))
-        # A case has a handful of events: sorted here in the model's order (at, id), not by the database.
-        for event in sorted(events, key=lambda e: (e.at, e.pk)):
-            by_case[event.case_id].append(EventRow.of(event))
-    return by_case
+def _case_events(case: Case) -> list[EventRow]:
+    """The case's events in time order: as its query brought them (timeline), as a submission
+    handed them over (prefetched), else in one compiled query (after an action, say)."""
+    brought = timeline.events_of(case)
+    if brought is not None:
+        return brought
+    if _prefetched(case, "events"):
+        return [EventRow.of(e) for e in case.events.all()]
+    # A case has a handful of events: sorted here in the model's order (at, id), not by the database.
+    return [EventRow.of(e) for e in sorted(_EVENTS_OF.all(case.pk), key=lambda e: (e.at, e.pk))]
 
 
 def _materials(application: Application, cases: list[Case]) -> list[MaterialRow]:
-    """The application's materials: as the cases' query brought them, as a submission handed them
-    over, or in one compiled query."""
+    """The application's materials in the order they were given: as its cases' query brought them,
+    as a submission handed them over, else in one query."""
     brought = timeline.materials_of(cases)
     if brought is not None:
         return brought
-    if _prefetched(application, "materials"):
-        return [MaterialRow.of(m) for m in application.materials.all()]
-    return [MaterialRow.of(m) for m in sorted(_MATERIALS_OF.all(application.pk), key=lambda m: m.pk)]
+    materials = application.materials.all()
+    if not _prefetched(application, "materials"):
+        materials = materials.select_related("material").order_by("pk")
+    return [MaterialRow.of(m) for m in materials]
 
 
 def _notice_kinds(actions: set[str], supplement_requested: bool) -> list[str]:
@@ -249,7 +210,7 @@ def _notice_kinds(actions: set[str], supplement_requested: bool) -> list[str]:
 
 def application_detail(application: Application, user: User) -> dict[str, Any]:
     cases = _application_cases(application)
-    events_by_case = _events_by_case(cases, application.pk)
+    events_by_case = {case.pk: _case_events(case) for case in cases}
     # The local zone and date once, not once per event and case.
     tz = timezone.get_current_timezone()
     today = timezone.localdate(timezone=tz)
