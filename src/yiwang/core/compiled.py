@@ -18,6 +18,7 @@ the ORM transformed on its way to SQL (a blind index, say) must be passed alread
 
 from __future__ import annotations
 
+import functools
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -166,18 +167,11 @@ def _loaded(model: type[Model], db: str, attnames: list[str], values: Sequence[A
     return obj
 
 
-_SEALED_ATTNAMES: dict[type[Model], frozenset[str]] = {}
-
-
+@functools.cache
 def _sealed_attnames(model: type[Model]) -> frozenset[str]:
-    names = _SEALED_ATTNAMES.get(model)
-    if names is None:
-        names = _SEALED_ATTNAMES[model] = frozenset(
-            f.attname
-            for f in model._meta.concrete_fields
-            if isinstance(f, (EncryptedField, EncryptedJSONField))
-        )
-    return names
+    return frozenset(
+        f.attname for f in model._meta.concrete_fields if isinstance(f, (EncryptedField, EncryptedJSONField))
+    )
 
 
 def _sealed_positions(klass_info: dict[str, Any], select: list[Any]) -> Iterator[int]:
