@@ -6,9 +6,22 @@ import pytest
 
 from tests.cases.helpers import ApiUser
 from tests.factories import make_citizen, make_document
-from yiwang.cases.models import Application, Case
+from yiwang.audit.models import AuditEntry
+from yiwang.cases.models import Application, Case, CaseEvent
+from yiwang.documents.models import Document
 
 pytestmark = pytest.mark.django_db
+
+
+def _full_body(world) -> dict:
+    """A complete single-item application of the world's citizen, with a document of theirs."""
+    document = make_document(world.citizen.user)
+    return {
+        "item": world.item.item.code,
+        "channel": "web",
+        "form": {"applicant_name": "张三", "applicant_phone": "13800000000"},
+        "materials": [{"material": m.id, "document": str(document.id)} for m in world.item.materials.all()],
+    }
 
 
 def test_everything_missing_or_invalid_is_reported_at_once(world):
@@ -126,13 +139,7 @@ def test_unauthenticated_submission_is_401(client, world):
 
 def test_retry_with_the_same_idempotency_key_returns_the_first_result(world):
     assert world.apply().status_code == 201  # an earlier application without a key
-    document = make_document(world.citizen.user)
-    body = {
-        "item": world.item.item.code,
-        "channel": "web",
-        "form": {"applicant_name": "张三", "applicant_phone": "13800000000"},
-        "materials": [{"material": m.id, "document": str(document.id)} for m in world.item.materials.all()],
-    }
+    body = _full_body(world)
     one = world.citizen.post("/applications", body, headers={"HTTP_IDEMPOTENCY_KEY": "retry-1"})
     two = world.citizen.post("/applications", body, headers={"HTTP_IDEMPOTENCY_KEY": "retry-1"})
     assert one.status_code == two.status_code == 201
@@ -140,14 +147,28 @@ def test_retry_with_the_same_idempotency_key_returns_the_first_result(world):
     assert Application.objects.count() == 2 and Case.objects.count() == 2
 
 
+def test_a_retry_writes_nothing_not_even_an_audit_entry(world):
+    body = _full_body(world)
+    first = world.citizen.post("/applications", body, headers={"HTTP_IDEMPOTENCY_KEY": "once"})
+    counts = (Application.objects.count(), CaseEvent.objects.count(), AuditEntry.objects.count())
+    again = world.citizen.post("/applications", body, headers={"HTTP_IDEMPOTENCY_KEY": "once"})
+    assert again.status_code == 201 and again.json() == first.json()
+    assert (Application.objects.count(), CaseEvent.objects.count(), AuditEntry.objects.count()) == counts
+
+
+def test_a_retry_returns_the_first_result_even_when_the_request_would_now_fail(world):
+    body = _full_body(world)
+    first = world.citizen.post("/applications", body, headers={"HTTP_IDEMPOTENCY_KEY": "before"})
+    Document.objects.filter(pk=body["materials"][0]["document"]).update(owner=make_citizen())  # no longer the caller's
+    again = world.citizen.post("/applications", body, headers={"HTTP_IDEMPOTENCY_KEY": "before"})
+    assert again.status_code == 201 and again.json()["number"] == first.json()["number"]
+    fresh = world.citizen.post("/applications", body, headers={"HTTP_IDEMPOTENCY_KEY": "after"})
+    assert fresh.status_code == 422 and "materials[0].document" in fresh.json()["fields"]
+    assert Application.objects.count() == 1
+
+
 def test_reusing_an_idempotency_key_for_a_different_request_is_a_conflict(world):
-    document = make_document(world.citizen.user)
-    body = {
-        "item": world.item.item.code,
-        "channel": "web",
-        "form": {"applicant_name": "张三", "applicant_phone": "13800000000"},
-        "materials": [{"material": m.id, "document": str(document.id)} for m in world.item.materials.all()],
-    }
+    body = _full_body(world)
     world.citizen.post("/applications", body, headers={"HTTP_IDEMPOTENCY_KEY": "k"})
     other = world.citizen.post(
         "/applications", {**body, "channel": "mobile"}, headers={"HTTP_IDEMPOTENCY_KEY": "k"}

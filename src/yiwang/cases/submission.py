@@ -109,10 +109,8 @@ def application_submit(
             "sharing_consent": sharing_consent,
         }
     )
-    if idempotency_key:
-        replay = _replay(actor, idempotency_key, digest)
-        if replay is not None:
-            return replay, False
+    # No look-up of the key first: nearly every key is new, and a retry is found by the unique
+    # (owner, key) constraint when its record is written, which rolls the retry's work back.
     try:
         with transaction.atomic():
             application = _submit(
@@ -138,7 +136,14 @@ def application_submit(
             # submission waits on it only for the append itself.
             _audit_submission(application, actor, item, bundle)
     except IntegrityError:
-        # Two retries raced: the other one committed first; answer with its application.
+        # A retry of a submission that committed, or raced it and lost: answer with the first.
+        replay = _replay(actor, idempotency_key, digest) if idempotency_key else None
+        if replay is None:
+            raise
+        return replay, False
+    except DomainError:
+        # A retry answers with the first result even when the request would no longer pass (the
+        # document deleted since, the item withdrawn): its key is looked up only now.
         replay = _replay(actor, idempotency_key, digest) if idempotency_key else None
         if replay is None:
             raise
@@ -147,7 +152,6 @@ def application_submit(
 
 
 def _replay(actor: User, key: str, digest: str) -> Application | None:
-    # Nearly every key is new: look for it with a narrow query, load the application only on a replay.
     record = _IDEMPOTENCY_RECORD.first(actor.pk, key)
     if record is None:
         return None
