@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
-from tests.factories import make_citizen, make_id_number
-from yiwang.accounts.models import ApiToken, User
+from tests.factories import make_citizen, make_department, make_id_number
+from yiwang.accounts.models import ApiToken, User, UserKind
 from yiwang.accounts.services import token_digest
 from yiwang.cases.models import Application, Case
 from yiwang.core import protection
@@ -77,6 +79,43 @@ def test_insert_prepares_fields_as_save_does_and_sets_primary_keys():
     stored = ApiToken.objects.filter(user=citizen).order_by("pk")
     assert [t.digest for t in stored] == [t.digest for t in tokens]
     assert all(t.created_at is not None for t in stored), "auto_now_add is filled in"
+
+
+def test_insert_stores_exactly_what_save_stores_for_every_kind_of_value():
+    # Values the fast path must not send as they are: a choices member, a lazy string, an integer as
+    # text, a datetime in another zone; and values it may: plain str, int, bool, an aware datetime.
+    joined = datetime(2026, 3, 4, 5, 6, 7, 890000, tzinfo=ZoneInfo("Asia/Shanghai"))
+    values = {
+        "kind": UserKind.STAFF,
+        "name": gettext_lazy("姓名/名称"),
+        "first_name": "名",
+        "is_active": False,
+        "session_epoch": "7",
+        "date_joined": joined,
+        "last_login": timezone.now(),
+        "roles": ["window_clerk"],
+        "mobile": "13800000000",
+        "department": make_department(),
+    }
+    saved = User(username="by-save", **values)
+    saved.save()
+    inserted = User(username="by-insert", **values)
+
+    insert([inserted])
+
+    columns = [f.column for f in User._meta.concrete_fields if f.column not in ("id", "username")]
+    sealed = {"mobile"}  # encrypted with a fresh nonce each time: compared once decrypted
+    with connection.cursor() as cursor:
+        rows = []
+        for pk in (saved.pk, inserted.pk):
+            cursor.execute(
+                f"SELECT {', '.join(c for c in columns if c not in sealed)} FROM accounts_user WHERE id = %s",
+                [pk],
+            )
+            rows.append(cursor.fetchone())
+    assert rows[0] == rows[1]
+    assert User.objects.get(pk=inserted.pk).mobile == "13800000000"
+    assert User.objects.filter(kind="staff", session_epoch=7, date_joined=joined).count() == 2
 
 
 def test_inserted_personal_data_is_encrypted_with_its_blind_index(world):

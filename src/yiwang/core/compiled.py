@@ -22,11 +22,10 @@ import functools
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, datetime
-from itertools import chain
+from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar
 
-from django.db import NotSupportedError, connections
+from django.db import NotSupportedError, connections, models
 from django.db.models import Model, QuerySet
 from django.db.models.base import ModelState
 from django.db.models.query import get_related_populators
@@ -260,17 +259,21 @@ def insert(objs: Sequence[M], *, using: str = "default") -> list[M]:
     if len(objs) > 1 and not _returns(connection):
         raise NotSupportedError("一次插入多行需要 INSERT … RETURNING（PostgreSQL，或 SQLite 3.35 及以上）")
     meta = model._meta
-    fields = [
-        f for f in meta.local_concrete_fields if not f.generated and not (f.primary_key and f.db_returning)
-    ]
+    columns = _columns(model, connection.alias)
+    params: list[Any] = []
+    add = params.append
     for obj in objs:
         obj._prepare_related_fields_for_save(operation_name="insert")
-    values = [
-        [f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in fields] for obj in objs
-    ]
-    sql = _insert_sql(model, fields, len(objs), connection.alias)
+        attributes = obj.__dict__
+        for f, as_is in columns:
+            value = attributes.get(f.attname, _UNSET) if as_is is not None else _UNSET
+            if value is None or (value is not _UNSET and as_is(value)):  # type: ignore[misc]
+                add(value)
+            else:
+                add(f.get_db_prep_save(f.pre_save(obj, True), connection=connection))
+    sql = _insert_sql(model, [f for f, _ in columns], len(objs), connection.alias)
     with connection.cursor() as cursor:
-        cursor.execute(sql, list(chain.from_iterable(values)))
+        cursor.execute(sql, params)
         returned = cursor.fetchall() if _returns(connection) else None
     pk = meta.pk
     if returned is not None:
@@ -285,6 +288,71 @@ def insert(objs: Sequence[M], *, using: str = "default") -> list[M]:
 
 
 _INSERTS: dict[tuple[type[Model], str, int], str] = {}
+_UNSET = object()
+
+
+@functools.cache
+def _columns(model: type[Model], alias: str) -> list[tuple[Any, Callable[[Any], bool] | None]]:
+    """The columns an INSERT writes, each with a test for the values its field would send unchanged.
+
+    Preparing a value through its field (pre_save, get_db_prep_save) cost 3-4 µs even where it
+    changes nothing, and a submission writes some 140 of them. The test passes only values of the
+    exact type the field returns as they are, for Django's own field classes (not subclasses, which
+    may prepare differently) and never for fields that set their value on save (auto_now); every
+    other value, and None, goes through the field as before.
+    """
+    connection = connections[alias]
+    fields = [
+        f
+        for f in model._meta.local_concrete_fields
+        if not f.generated and not (f.primary_key and f.db_returning)
+    ]
+    return [(f, _unchanged(f, connection)) for f in fields]
+
+
+def _unchanged(field: Any, connection: Any) -> Callable[[Any], bool] | None:
+    kind = type(field)
+    if kind is models.ForeignKey:
+        return _unchanged(field.target_field, connection)
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return None
+    if kind in _TEXT_FIELDS:
+        return _is(str)
+    if kind in _INTEGER_FIELDS:
+        return _is(int)
+    if kind is models.BooleanField:
+        return _is(bool)
+    # The date, time and UUID types are sent as they are where the backend takes them natively.
+    if kind is models.UUIDField and connection.features.has_native_uuid_field:
+        return _is(uuid.UUID)
+    sample_date = date(2000, 1, 2)
+    if kind is models.DateField and connection.ops.adapt_datefield_value(sample_date) is sample_date:
+        return _is(date)
+    sample_time = datetime(2000, 1, 2, tzinfo=UTC)
+    if kind is models.DateTimeField and connection.ops.adapt_datetimefield_value(sample_time) is sample_time:
+        return _is_aware
+    return None
+
+
+def _is(kind: type) -> Callable[[Any], bool]:
+    return lambda value: type(value) is kind
+
+
+def _is_aware(value: Any) -> bool:
+    return type(value) is datetime and value.utcoffset() is not None
+
+
+_TEXT_FIELDS = {models.CharField, models.TextField, models.SlugField, models.EmailField}
+_INTEGER_FIELDS = {
+    models.IntegerField,
+    models.SmallIntegerField,
+    models.BigIntegerField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.PositiveBigIntegerField,
+    models.AutoField,
+    models.BigAutoField,
+}
 
 
 def _returns(connection: Any) -> bool:
