@@ -43,7 +43,7 @@ class ApplicantKind(models.TextChoices):
 class Application(models.Model):
     """申办: one submission for one item or one bundle, by an applicant, through a channel."""
 
-    number = models.CharField("申办编号", max_length=32, unique=True)
+    number = models.CharField("申办编号", max_length=32)  # unique: see Meta
     item_version = models.ForeignKey(
         "catalog.ItemVersion",
         verbose_name="事项版本",
@@ -71,6 +71,7 @@ class Application(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="applications",
+        db_index=False,  # application_applicant_recent leads with it
     )
     applicant_kind = models.CharField("申请人类型", max_length=10, choices=ApplicantKind.choices)
     applicant_name = models.CharField("申请人名称", max_length=100)
@@ -78,7 +79,7 @@ class Application(models.Model):
         "证件类型", max_length=3, help_text="111 公民身份号码；001 统一社会信用代码"
     )
     applicant_id_number = EncryptedField("证件号码")
-    applicant_id_number_index = BlindIndexField(source="applicant_id_number", db_index=True)
+    applicant_id_number_index = BlindIndexField(source="applicant_id_number")  # indexed: see Meta
     legal_representative = models.CharField("法定代表人", max_length=50, blank=True)
     legal_representative_id_number = EncryptedField("法定代表人身份号码", blank=True)
     legal_representative_id_number_index = BlindIndexField(source="legal_representative_id_number")
@@ -95,6 +96,7 @@ class Application(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # application_point_status leads with it
     )
     form = EncryptedJSONField("申请表单", default=dict)
     sharing_consent = models.BooleanField(
@@ -113,10 +115,15 @@ class Application(models.Model):
                 | Q(item_version__isnull=True, bundle__isnull=False),
                 name="application_item_xor_bundle",
             ),
+            # As constraints and plain indexes rather than unique=True / db_index=True on the fields:
+            # those add a second, LIKE-pattern index on PostgreSQL that no query uses, and every
+            # submission would write it.
+            models.UniqueConstraint(fields=["number"], name="application_number_unique"),
         ]
         indexes = [
             models.Index(fields=["applicant_user", "-created_at"], name="application_applicant_recent"),
             models.Index(fields=["service_point", "status"], name="application_point_status"),
+            models.Index(fields=["applicant_id_number_index"], name="application_applicant_id"),
         ]
 
     def __str__(self) -> str:
@@ -167,7 +174,7 @@ class ApplicationMaterial(models.Model):
 class Case(models.Model):
     """办件: the processing of one item of an application by its department."""
 
-    number = models.CharField("办件编号", max_length=40, unique=True)
+    number = models.CharField("办件编号", max_length=40)  # unique: see Meta
     application = models.ForeignKey(
         Application, verbose_name="申办", on_delete=models.PROTECT, related_name="cases"
     )
@@ -175,7 +182,11 @@ class Case(models.Model):
         "catalog.ItemVersion", verbose_name="事项版本", on_delete=models.PROTECT, related_name="cases"
     )
     department = models.ForeignKey(
-        "catalog.Department", verbose_name="办理部门", on_delete=models.PROTECT, related_name="cases"
+        "catalog.Department",
+        verbose_name="办理部门",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        db_index=False,  # case_queue leads with it
     )
     bundle_member = models.ForeignKey(
         "catalog.BundleMember",
@@ -209,6 +220,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # case_point_status leads with it
     )
 
     promised_days = models.PositiveIntegerField("承诺时限（工作日）")
@@ -233,6 +245,8 @@ class Case(models.Model):
     class Meta:
         verbose_name = "办件"
         verbose_name_plural = "办件"
+        # A constraint rather than unique=True: see Application.Meta.
+        constraints = [models.UniqueConstraint(fields=["number"], name="case_number_unique")]
         indexes = [
             models.Index(fields=["department", "status", "promised_due"], name="case_queue"),
             models.Index(fields=["status", "promised_due"], name="case_overdue"),
@@ -257,7 +271,13 @@ class Case(models.Model):
 class CaseEvent(models.Model):
     """办件过程记录: an immutable record of one action on a case."""
 
-    case = models.ForeignKey(Case, verbose_name="办件", on_delete=models.PROTECT, related_name="events")
+    case = models.ForeignKey(
+        Case,
+        verbose_name="办件",
+        on_delete=models.PROTECT,
+        related_name="events",
+        db_index=False,  # caseevent_case_at leads with it
+    )
     action = models.CharField("动作", max_length=24)
     from_status = models.CharField("原状态", max_length=24, blank=True)
     to_status = models.CharField("新状态", max_length=24)
@@ -346,7 +366,12 @@ class Suspension(models.Model):
 class IdempotencyRecord(models.Model):
     """A submission's Idempotency-Key: a retry with the same key returns the first result."""
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # idempotency_owner_key leads with it
+    )
     key = models.CharField(max_length=100)
     request_digest = models.CharField(max_length=64)
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
