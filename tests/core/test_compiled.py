@@ -118,6 +118,21 @@ def test_insert_stores_exactly_what_save_stores_for_every_kind_of_value():
     assert User.objects.filter(kind="staff", session_epoch=7, date_joined=joined).count() == 2
 
 
+def test_a_statement_sent_along_an_insert_is_written_with_it_in_one_round_trip_on_postgresql():
+    citizen = make_citizen(name="甲")
+    token = ApiToken(
+        user=citizen, digest=token_digest("along"), expires_at=timezone.now() + timedelta(hours=1)
+    )
+    rename = ("UPDATE accounts_user SET name = %s WHERE id = %s", ["乙", citizen.pk])
+
+    with CaptureQueriesContext(connection) as queries:
+        insert([token], along=rename)
+
+    assert len(queries) == (1 if connection.vendor == "postgresql" else 2)
+    assert ApiToken.objects.filter(pk=token.pk, user=citizen).exists()
+    assert User.objects.get(pk=citizen.pk).name == "乙"
+
+
 def test_inserted_personal_data_is_encrypted_with_its_blind_index(world):
     assert world.apply().status_code == 201
     application = Application.objects.get()

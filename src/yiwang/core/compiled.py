@@ -249,9 +249,15 @@ class Compiled(Generic[M]):
         return rows[0] if rows else None
 
 
-def insert(objs: Sequence[M], *, using: str = "default") -> list[M]:
+def insert(
+    objs: Sequence[M], *, using: str = "default", along: tuple[str, list[Any]] | None = None
+) -> list[M]:
     """INSERT new instances of one model in one statement, setting their primary keys; the SQL for
-    each (model, row count) is written once. Fields are prepared as `Model.save` prepares them."""
+    each (model, row count) is written once. Fields are prepared as `Model.save` prepares them.
+
+    `along`: another writing statement (SQL, params) that goes with the INSERT: on PostgreSQL in the
+    same statement, as a data-modifying WITH, which saves a round trip; elsewhere just before it.
+    """
     if not objs:
         return []
     model = type(objs[0])
@@ -273,6 +279,11 @@ def insert(objs: Sequence[M], *, using: str = "default") -> list[M]:
                 add(f.get_db_prep_save(f.pre_save(obj, True), connection=connection))
     sql = _insert_sql(model, [f for f, _ in columns], len(objs), connection.alias)
     with connection.cursor() as cursor:
+        if along is not None and connection.vendor == "postgresql":
+            sql = f"WITH along AS ({along[0]}) {sql}"
+            params = [*along[1], *params]
+        elif along is not None:
+            cursor.execute(*along)
         cursor.execute(sql, params)
         returned = cursor.fetchall() if _returns(connection) else None
     pk = meta.pk

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -89,15 +90,19 @@ def locked_head(model: type[Model], chain: str, scope: dict[str, Any] | None = N
 _LOCKED_HEAD = Compiled(lambda chain: ChainHead.objects.select_for_update().filter(name=chain)[:1], str)
 
 
-def _move_head(chain: str, seq: int, hash_: str) -> None:
+def _head_move(chain: str, seq: int, hash_: str) -> tuple[str, list[Any]]:
+    """The UPDATE that moves the chain's head to a new last row (sent with that row's INSERT)."""
+    return _head_move_sql(), [seq, hash_, chain]
+
+
+@functools.cache
+def _head_move_sql() -> str:
     meta = ChainHead._meta
     quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {quote(meta.db_table)} SET {quote(meta.get_field('seq').column)} = %s, "
-            f"{quote(meta.get_field('hash').column)} = %s WHERE {quote(meta.get_field('name').column)} = %s",
-            [seq, hash_, chain],
-        )
+    return (
+        f"UPDATE {quote(meta.db_table)} SET {quote(meta.get_field('seq').column)} = %s, "
+        f"{quote(meta.get_field('hash').column)} = %s WHERE {quote(meta.get_field('name').column)} = %s"
+    )
 
 
 def append_row(
@@ -117,8 +122,7 @@ def append_row(
             **values,
         }
         row["hash"] = canonical_hash(row, fields)
-        (entry,) = insert([model(**row, **(scope or {}))])
-        _move_head(chain, entry.seq, entry.hash)
+        (entry,) = insert([model(**row, **(scope or {}))], along=_head_move(chain, row["seq"], row["hash"]))
     return entry
 
 
