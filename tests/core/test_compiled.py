@@ -99,23 +99,28 @@ def test_insert_stores_exactly_what_save_stores_for_every_kind_of_value():
     }
     saved = User(username="by-save", **values)
     saved.save()
-    inserted = User(username="by-insert", **values)
+    one = User(username="by-insert", **values)
+    several = [User(username=f"by-insert-{i}", **values) for i in range(3)]  # as arrays on PostgreSQL
 
-    insert([inserted])
+    insert([one])
+    insert(several)
 
     columns = [f.column for f in User._meta.concrete_fields if f.column not in ("id", "username")]
     sealed = {"mobile"}  # encrypted with a fresh nonce each time: compared once decrypted
+    selected = ", ".join(c for c in columns if c not in sealed)
     with connection.cursor() as cursor:
         rows = []
-        for pk in (saved.pk, inserted.pk):
-            cursor.execute(
-                f"SELECT {', '.join(c for c in columns if c not in sealed)} FROM accounts_user WHERE id = %s",
-                [pk],
-            )
+        for user in [saved, one, *several]:
+            cursor.execute(f"SELECT {selected} FROM accounts_user WHERE id = %s", [user.pk])
             rows.append(cursor.fetchone())
-    assert rows[0] == rows[1]
-    assert User.objects.get(pk=inserted.pk).mobile == "13800000000"
-    assert User.objects.filter(kind="staff", session_epoch=7, date_joined=joined).count() == 2
+    assert all(row == rows[0] for row in rows[1:])
+    assert [u.username for u in User.objects.filter(pk__in=[u.pk for u in several]).order_by("pk")] == [
+        "by-insert-0",
+        "by-insert-1",
+        "by-insert-2",
+    ], "primary keys are set in the order of the rows"
+    assert all(u.mobile == "13800000000" for u in User.objects.filter(username__startswith="by-insert"))
+    assert User.objects.filter(kind="staff", session_epoch=7, date_joined=joined).count() == 5
 
 
 def test_a_statement_sent_along_an_insert_is_written_with_it_in_one_round_trip_on_postgresql():
