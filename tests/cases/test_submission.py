@@ -159,7 +159,9 @@ def test_a_retry_writes_nothing_not_even_an_audit_entry(world):
 def test_a_retry_returns_the_first_result_even_when_the_request_would_now_fail(world):
     body = _full_body(world)
     first = world.citizen.post("/applications", body, headers={"HTTP_IDEMPOTENCY_KEY": "before"})
-    Document.objects.filter(pk=body["materials"][0]["document"]).update(owner=make_citizen())  # no longer the caller's
+    Document.objects.filter(pk=body["materials"][0]["document"]).update(
+        owner=make_citizen()
+    )  # no longer the caller's
     again = world.citizen.post("/applications", body, headers={"HTTP_IDEMPOTENCY_KEY": "before"})
     assert again.status_code == 201 and again.json()["number"] == first.json()["number"]
     fresh = world.citizen.post("/applications", body, headers={"HTTP_IDEMPOTENCY_KEY": "after"})
