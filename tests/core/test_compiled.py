@@ -16,7 +16,7 @@ from yiwang.accounts.models import ApiToken, User, UserKind
 from yiwang.accounts.services import token_digest
 from yiwang.cases.models import Application, Case
 from yiwang.core import protection
-from yiwang.core.compiled import Compiled, insert
+from yiwang.core.compiled import Compiled, insert, kept_cursor
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +55,29 @@ def test_compiled_rows_are_the_orms_rows_with_converters_and_select_related(worl
     assert got.pk == case.pk and got.data == case.data, "encrypted JSON is decrypted as the ORM does"
     assert got.application.applicant_id_number == world.citizen.user.id_number
     assert got.department.name == case.department.name
+
+
+def test_compiled_queries_are_counted_as_any_query_though_their_cursor_is_kept():
+    citizen = make_citizen(name="甲")
+    long_ago = timezone.now() - timedelta(days=1)
+
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(3):
+            assert BY_NAME.first("甲", long_ago).pk == citizen.pk
+
+    assert len(queries) == 3 and "accounts_user" in queries[0]["sql"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_kept_cursor_is_replaced_when_the_connection_is():
+    citizen = make_citizen(name="甲")
+    long_ago = timezone.now() - timedelta(days=1)
+    assert BY_NAME.first("甲", long_ago).pk == citizen.pk
+
+    connection.close()  # back to the pool on PostgreSQL, closed on SQLite
+
+    assert BY_NAME.first("甲", long_ago).pk == citizen.pk
+    assert kept_cursor(connection).cursor.connection is connection.connection
 
 
 def test_a_value_the_orm_transforms_on_its_way_to_sql_is_refused_when_compiled():

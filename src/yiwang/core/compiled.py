@@ -129,9 +129,9 @@ class _Plan:
         ]
 
     def run(self, values: Sequence[Any]) -> list[Any]:
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(self.sql, self.params(values))
-            rows: Any = cursor.fetchall()
+        cursor = kept_cursor(connections[self.db])
+        cursor.execute(self.sql, self.params(values))
+        rows: Any = cursor.fetchall()
         if self.trim is not None:
             rows = [r[: self.trim] for r in rows]
         if self.converters:
@@ -145,6 +145,23 @@ class _Plan:
                 setattr(obj, name, row[position])
             out.append(obj)
         return out
+
+
+def kept_cursor(connection: Any) -> Any:
+    """A cursor on `connection` as `connection.cursor()` gives it (wrapped, so queries are counted and
+    logged as usual), over one database cursor kept for as long as the connection is the same.
+
+    Making the database cursor cost about 40 µs a statement, a tenth of a status read's two; a
+    compiled statement needs nothing a fresh one has (its last rows are replaced by the next call).
+    The kept cursor is never closed by its users: psycopg closes it with its connection.
+    """
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    raw = connection.__dict__.get("_kept_cursor")
+    if raw is None or getattr(raw, "closed", False) or raw.connection is not connection.connection:
+        with connection.wrap_database_errors:
+            raw = connection.__dict__["_kept_cursor"] = connection.create_cursor()
+    return connection._prepare_cursor(raw)
 
 
 def _loaded(model: type[Model], db: str, attnames: list[str], values: Sequence[Any]) -> Any:
@@ -278,14 +295,14 @@ def insert(
             else:
                 add(f.get_db_prep_save(f.pre_save(obj, True), connection=connection))
     sql = _insert_sql(model, [f for f, _ in columns], len(objs), connection.alias)
-    with connection.cursor() as cursor:
-        if along is not None and connection.vendor == "postgresql":
-            sql = f"WITH along AS ({along[0]}) {sql}"
-            params = [*along[1], *params]
-        elif along is not None:
-            cursor.execute(*along)
-        cursor.execute(sql, params)
-        returned = cursor.fetchall() if _returns(connection) else None
+    cursor = kept_cursor(connection)
+    if along is not None and connection.vendor == "postgresql":
+        sql = f"WITH along AS ({along[0]}) {sql}"
+        params = [*along[1], *params]
+    elif along is not None:
+        cursor.execute(*along)
+    cursor.execute(sql, params)
+    returned = cursor.fetchall() if _returns(connection) else None
     pk = meta.pk
     if returned is not None:
         for obj, row in zip(objs, returned, strict=True):
