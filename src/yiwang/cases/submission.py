@@ -135,15 +135,10 @@ def application_submit(
             # Last: the audit chain's head stays locked from here until the commit, so every other
             # submission waits on it only for the append itself.
             _audit_submission(application, actor, item, bundle)
-    except IntegrityError:
-        # A retry of a submission that committed, or raced it and lost: answer with the first.
-        replay = _replay(actor, idempotency_key, digest) if idempotency_key else None
-        if replay is None:
-            raise
-        return replay, False
-    except DomainError:
-        # A retry answers with the first result even when the request would no longer pass (the
-        # document deleted since, the item withdrawn): its key is looked up only now.
+    except (IntegrityError, DomainError):
+        # A retry of a submission that committed (its key's record could not be written), or raced
+        # it and lost, answers with the first result; so does one that would no longer pass (the
+        # document deleted since, the item withdrawn), as its key is looked up only now.
         replay = _replay(actor, idempotency_key, digest) if idempotency_key else None
         if replay is None:
             raise
