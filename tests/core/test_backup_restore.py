@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from tests.factories import make_data_use
 from yiwang.core.backup import backup_create
@@ -95,6 +100,40 @@ def test_backup_round_trip_restores_everything(populated, tmp_path, settings):
         ).read_bytes()
     verified = yiwang(env, "audit", "verify")
     assert verified.returncode == 0, verified.stderr
+    with closing(sqlite3.connect(target / "db.sqlite3")) as restored_db:
+        analysed = {row[0] for row in restored_db.execute("SELECT tbl FROM sqlite_stat1")}
+    assert {"cases_application", "cases_case"} <= analysed, "the planner has statistics at once"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+def test_a_restore_into_postgresql_analyses_the_restored_tables(populated, tmp_path, settings):
+    archive = tmp_path / "backup.tar.gz"
+    backup_create(archive)
+    db = settings.DATABASES["default"]
+    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
+    server = f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{host}:{port}"
+    name = f"yiwang_restore_{secrets.token_hex(4)}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"{server}/{name}",
+            "YIWANG_MEDIA_ROOT": str(tmp_path / "media"),
+            "YIWANG_FIELD_KEY": settings.YIWANG_FIELD_KEY,
+        }
+        assert yiwang(env, "migrate", "--noinput").returncode == 0
+        restored = yiwang(env, "restore", str(archive))
+        assert restored.returncode == 0, restored.stderr
+        with psycopg.connect(f"{server}/{name}") as target:
+            never = target.execute(
+                "SELECT relname FROM pg_stat_user_tables WHERE relname IN ('cases_application', "
+                "'cases_case', 'accounts_user') AND last_analyze IS NULL"
+            ).fetchall()
+        assert never == [], "restored tables left without planner statistics"
+    finally:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_restore_refuses_a_database_that_is_not_empty(populated, tmp_path):

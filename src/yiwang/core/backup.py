@@ -179,10 +179,22 @@ def restore(source: Path) -> BackupSummary:
                 k for k in set(counts) | set(manifest["counts"]) if counts.get(k) != manifest["counts"].get(k)
             )
             raise BackupError("restore_mismatch", f"恢复后数据条数与备份不一致：{'、'.join(differing)}")
+    _analyze()
     for name, content in files.items():
         if not default_storage.exists(name):
             default_storage.save(name, ContentFile(content))
     return BackupSummary(source, sum(counts.values()), len(files))
+
+
+def _analyze() -> None:
+    """Planner statistics for the tables just filled (PostgreSQL and SQLite both take ANALYZE).
+
+    Without them PostgreSQL sizes each restored table as it last saw it, empty, until autovacuum
+    first gets to it; a server connection that plans meanwhile keeps plans that read whole tables,
+    its foreign-key checks' among them (bench/submit measured one at twice the database's CPU).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def _rebuild_chain_heads() -> None:
