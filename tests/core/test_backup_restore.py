@@ -126,11 +126,13 @@ def test_a_restore_into_postgresql_analyses_the_restored_tables(populated, tmp_p
         restored = yiwang(env, "restore", str(archive))
         assert restored.returncode == 0, restored.stderr
         with psycopg.connect(f"{server}/{name}") as target:
-            never = target.execute(
-                "SELECT relname FROM pg_stat_user_tables WHERE relname IN ('cases_application', "
-                "'cases_case', 'accounts_user') AND last_analyze IS NULL"
-            ).fetchall()
-        assert never == [], "restored tables left without planner statistics"
+            analysed = {
+                relname
+                for (relname,) in target.execute(
+                    "SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL"
+                ).fetchall()
+            }
+        assert {"cases_application", "cases_case", "accounts_user"} <= analysed, "planner statistics at once"
     finally:
         with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
