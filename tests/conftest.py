@@ -69,3 +69,11 @@ def suite_log(tmp_path_factory):
         logger.removeHandler(tee)
     for tee in tees.values():
         tee.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_process_caches(settings):
+    """Caches kept in the process learn of changes from notifications sent at commit, and a test's
+    transaction never commits: off, except in their own tests (tests/core/test_changes.py,
+    tests/accounts/test_token_cache.py)."""
+    settings.YIWANG_PROCESS_CACHES = False

@@ -228,6 +228,13 @@ YIWANG_REGION_CODE = env_str("YIWANG_REGION_CODE", "330100")
 YIWANG_REGION_NAME = env_str("YIWANG_REGION_NAME", "示范市")
 YIWANG_PAGE_SIZE = env_int("YIWANG_PAGE_SIZE", 20)
 YIWANG_API_TOKEN_SECONDS = env_int("YIWANG_API_TOKEN_SECONDS", 12 * 3600)
+# Caches kept in each server process, told of every change by the database (core.changes; PostgreSQL
+# only): the user behind an API token, an item's published version. Off: every request reads all.
+YIWANG_PROCESS_CACHES = env_bool("YIWANG_PROCESS_CACHES", True)
+# The longest a process keeps a token's user between requests (accounts.tokencache; PostgreSQL only).
+# Changes reach every process at once through a notification; this bounds one that went missing.
+# 0 turns the cache off: every request looks its token up.
+YIWANG_TOKEN_CACHE_SECONDS = env_int("YIWANG_TOKEN_CACHE_SECONDS", 30)
 # Hash chains of the audit trail (audit.chain): appends to different chains do not wait for each other.
 # SQLite writes one transaction at a time anyway, so one chain there.
 YIWANG_AUDIT_CHAINS = env_int(

@@ -199,9 +199,29 @@ def test_idempotency_keys_are_per_caller(client, world):
 
 
 def test_case_numbers_carry_region_date_and_sequence(world):
-    number = world.apply().json()["number"]
-    region, day, sequence = number.split("-")
-    assert region == "330100" and len(day) == 8 and sequence.isdigit()
+    from django.utils import timezone
+
+    first, second = (world.apply().json() for _ in range(2))
+    region, day, sequence = first["number"].split("-")
+    assert region == "330100" and day == f"{timezone.localdate():%Y%m%d}"
+    assert len(sequence) == 8 and sequence.isdigit()
+    assert int(second["number"].split("-")[2]) > int(sequence)
+    assert [c["number"] for c in first["cases"]] == [f"{first['number']}-01"]
+
+
+def test_a_sequence_past_eight_digits_is_written_whole(world):
+    from django.db import connection
+
+    from yiwang.cases.models import NumberSequence
+    from yiwang.cases.numbers import APPLICATION_SEQUENCE, postgres_sequence_name
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT setval(%s, 123456789)", [postgres_sequence_name(APPLICATION_SEQUENCE)])
+    else:
+        NumberSequence.objects.update_or_create(name=APPLICATION_SEQUENCE, defaults={"value": 123456789})
+
+    assert world.apply().json()["number"].endswith("-123456790")
 
 
 def test_the_application_form_material_is_the_form_filled_in(world):

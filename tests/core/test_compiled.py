@@ -16,7 +16,7 @@ from yiwang.accounts.models import ApiToken, User, UserKind
 from yiwang.accounts.services import token_digest
 from yiwang.cases.models import Application, Case
 from yiwang.core import protection
-from yiwang.core.compiled import Compiled, insert, kept_cursor
+from yiwang.core.compiled import Compiled, insert, insert_statement, kept_cursor, new
 
 pytestmark = pytest.mark.django_db
 
@@ -104,6 +104,16 @@ def test_insert_prepares_fields_as_save_does_and_sets_primary_keys():
     assert all(t.created_at is not None for t in stored), "auto_now_add is filled in"
 
 
+def test_a_column_computed_by_the_database_is_written_and_set_on_the_instance():
+    citizen = make_citizen()
+    token = ApiToken(user=citizen, digest="", expires_at=timezone.now() + timedelta(hours=1))
+
+    insert([token], computed={"digest": ("%s || %s", ["甲", "乙"])})
+
+    assert token.pk and token.digest == "甲乙"
+    assert ApiToken.objects.get(pk=token.pk).digest == "甲乙"
+
+
 def test_insert_stores_exactly_what_save_stores_for_every_kind_of_value():
     # Values the fast path must not send as they are: a choices member, a lazy string, an integer as
     # text, a datetime in another zone; and values it may: plain str, int, bool, an aware datetime.
@@ -146,19 +156,23 @@ def test_insert_stores_exactly_what_save_stores_for_every_kind_of_value():
     assert User.objects.filter(kind="staff", session_epoch=7, date_joined=joined).count() == 5
 
 
-def test_a_statement_sent_along_an_insert_is_written_with_it_in_one_round_trip_on_postgresql():
+def test_statements_sent_along_an_insert_are_written_with_it_in_one_round_trip_on_postgresql():
     citizen = make_citizen(name="甲")
     token = ApiToken(
         user=citizen, digest=token_digest("along"), expires_at=timezone.now() + timedelta(hours=1)
     )
     rename = ("UPDATE accounts_user SET name = %s WHERE id = %s", ["乙", citizen.pk])
+    other = ApiToken(
+        user=citizen, digest=token_digest("other"), expires_at=timezone.now() + timedelta(hours=1)
+    )
 
     with CaptureQueriesContext(connection) as queries:
-        insert([token], along=rename)
+        insert([token], along=[rename, insert_statement([other])])
 
-    assert len(queries) == (1 if connection.vendor == "postgresql" else 2)
+    assert len(queries) == (1 if connection.vendor == "postgresql" else 3)
     assert ApiToken.objects.filter(pk=token.pk, user=citizen).exists()
     assert User.objects.get(pk=citizen.pk).name == "乙"
+    assert ApiToken.objects.filter(digest=token_digest("other"), user=citizen).exists()
 
 
 def test_inserted_personal_data_is_encrypted_with_its_blind_index(world):
@@ -260,3 +274,62 @@ def test_an_unopened_encrypted_value_saves_and_refreshes_as_a_loaded_one():
     User.objects.filter(pk=citizen.pk).update(mobile="13900139000")
     again.refresh_from_db()
     assert again.mobile == "13900139000", "a refresh replaces the unopened value"
+
+
+def _made(instance):
+    state = instance._state
+    values = {k: v for k, v in instance.__dict__.items() if k != "_state"}
+    return values, state.fields_cache, state.adding, state.db
+
+
+def test_new_makes_the_instance_model_init_makes_from_the_same_keywords():
+    from yiwang.audit.models import AuditEntry
+    from yiwang.cases.models import ApplicationMaterial, CaseEvent, IdempotencyRecord
+
+    citizen, department = make_citizen(), make_department()
+    application = Application(number="330100-20261203-00000001", submitted_by=citizen, form={"名称": "甲"})
+    case = Case(number="330100-20261203-00000001-01", application=application, department=department)
+    cases = [
+        (
+            Application,
+            {"number": "n", "submitted_by": citizen, "applicant_id_number": "110", "form": {"a": 1}},
+        ),
+        (
+            Application,
+            {"number": "n", "submitted_by_id": citizen.pk, "bundle": None, "service_point_id": None},
+        ),
+        (
+            ApplicationMaterial,
+            {"application": application, "share_key": "k", "document": None, "pledged": True},
+        ),
+        (Case, {"number": "n", "application": application, "department": department, "data": {"x": [1]}}),
+        (CaseEvent, {"case": case, "action": "submit", "actor": None, "actor_role": "system"}),
+        (
+            IdempotencyRecord,
+            {"owner": citizen, "key": "k", "request_digest": "d", "application": application},
+        ),
+        (AuditEntry, {"chain": 3, "seq": 1, "actor_id": citizen.pk, "detail": {"a": "b"}, "object_id": "7"}),
+    ]
+    for model, values in cases:
+        assert _made(new(model, **values)) == _made(model(**values)), model.__name__
+
+
+def test_new_refuses_a_keyword_that_is_no_field_as_model_init_does():
+    with pytest.raises(TypeError, match="colour"):
+        new(Case, number="n", colour="红")
+
+
+def test_new_makes_a_model_with_an_init_signal_receiver_through_its_init():
+    from django.db.models.signals import post_init
+
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance.number)
+
+    post_init.connect(receiver, sender=Case)
+    try:
+        new(Case, number="n")
+    finally:
+        post_init.disconnect(receiver, sender=Case)
+    assert seen == ["n"]

@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from yiwang.accounts.models import ApiToken, User
+from yiwang.accounts.tokencache import token_cache
 from yiwang.core.compiled import Compiled
 from yiwang.core.errors import DomainError
 
@@ -52,10 +53,12 @@ def api_token_issue(*, request: HttpRequest | None, username: str, password: str
     return token, record
 
 
-_TOKEN_USER = Compiled(
-    lambda digest, now: User.objects.filter(
-        api_tokens__digest=digest, api_tokens__revoked_at__isnull=True, api_tokens__expires_at__gt=now
-    )[:1],
+_TOKEN = Compiled(
+    lambda digest, now: (
+        ApiToken.objects.filter(digest=digest, revoked_at__isnull=True, expires_at__gt=now)
+        .select_related("user")
+        .only("expires_at", "user")[:1]
+    ),
     str,
     datetime,
 )
@@ -64,13 +67,24 @@ _TOKEN_USER = Compiled(
 def api_token_user(token: str, *, now: datetime | None = None) -> User | None:
     """The active user a token belongs to, or None when it is unknown, expired or revoked.
 
-    Runs on every API request, so it is one narrow compiled query for the user alone (digests are
-    unique); the user's department and service point load on first use, which only staff paths need.
+    Runs on every API request: from the token cache (accounts.tokencache) when it may be used, else
+    one narrow compiled query for the token and its user (digests are unique); the user's department
+    and service point load on first use, which only staff paths need.
     """
-    user = _TOKEN_USER.first(token_digest(token), now or timezone.now())
-    if user is None or not user.is_active:
+    digest = token_digest(token)
+    now = now or timezone.now()
+    cached = token_cache.usable()
+    if cached:
+        user = token_cache.get(digest, now)
+        if user is not None:
+            return user
+        generation = token_cache.generation
+    found = _TOKEN.first(digest, now)
+    if found is None or not found.user.is_active:
         return None
-    return user
+    if cached:
+        token_cache.put(digest, found.user, found.expires_at, generation)
+    return found.user
 
 
 def api_token_revoke(*, token: str) -> None:

@@ -14,11 +14,13 @@ entries stay as they are and still verify.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
 
 from yiwang.audit.models import AuditEntry
+from yiwang.core.compiled import Statement
 from yiwang.sharing.chain import GENESIS, ChainReport, append_row, canonical_hash, locked_head, verify_chain
 from yiwang.sharing.models import ChainHead
 
@@ -61,10 +63,13 @@ def chain_for(object_type: str, object_id: str) -> int:
     return zlib.crc32(f"{object_type}:{object_id}".encode()) % chains
 
 
-def append(**values: Any) -> AuditEntry:
-    """Append one entry at the end of its object's chain, in the caller's transaction."""
+def append(*, along: Sequence[Statement] = (), **values: Any) -> AuditEntry:
+    """Append one entry at the end of its object's chain, in the caller's transaction (with `along`,
+    the caller's writes sent in the same statement)."""
     number = chain_for(values.get("object_type", ""), values.get("object_id", ""))
-    return append_row(AuditEntry, head_name(number), HASHED_FIELDS, values, scope={"chain": number})
+    return append_row(
+        AuditEntry, head_name(number), HASHED_FIELDS, values, scope={"chain": number}, along=along
+    )
 
 
 def heads_rebuild() -> None:

@@ -8,6 +8,7 @@ no entry ever holds a clear ID or mobile number.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -16,6 +17,7 @@ from django.db.models import Model
 from yiwang.accounts.models import User, UserKind
 from yiwang.audit import chain, context
 from yiwang.audit.models import AuditAction, AuditEntry
+from yiwang.core.compiled import Statement
 from yiwang.core.masking import mask_json, mask_text
 
 LABEL_MAX = 200
@@ -48,10 +50,12 @@ def record(
     actor: User | None = None,
     object_type: str = "",
     object_id: str = "",
+    along: Sequence[Statement] = (),
 ) -> AuditEntry:
     """记录审计日志: append one entry; the actor defaults to the request's user ("系统" without one).
 
     `object_type`/`object_id` name an object that cannot be passed as `obj` (a deleted row, say).
+    `along`: the caller's own writes of the change, sent in the entry's INSERT (core.compiled.insert).
 
     Runs in the caller's transaction when there is one, so the entry commits with the change it records.
     """
@@ -72,6 +76,7 @@ def record(
         object_id=str(obj.pk) if obj is not None else object_id[:64],
         object_label=mask_text(label or _label(obj))[:LABEL_MAX],
         detail=masked_detail(detail),
+        along=along,
     )
 
 

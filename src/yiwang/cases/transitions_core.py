@@ -13,6 +13,7 @@ from yiwang.audit import services as audit
 from yiwang.audit.models import AuditAction
 from yiwang.cases.models import Case, CaseEvent
 from yiwang.cases.states import TRANSITIONS, Action, CaseStatus
+from yiwang.core.compiled import new
 from yiwang.core.errors import Conflict
 
 STATUS_LABELS = dict(CaseStatus.choices)
@@ -88,7 +89,8 @@ def new_event(
     at: datetime | None = None,
 ) -> CaseEvent:
     """An event not yet saved: record_event saves one, a submission bulk-creates its cases' first ones."""
-    return CaseEvent(
+    return new(
+        CaseEvent,
         case=case,
         action=action,
         from_status=from_status,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -12,7 +13,7 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from yiwang.core.compiled import Compiled, insert
+from yiwang.core.compiled import Compiled, Statement, insert, new
 from yiwang.sharing.models import ChainHead, DataUse
 
 M = TypeVar("M", bound=Model)
@@ -106,11 +107,18 @@ def _head_move_sql() -> str:
 
 
 def append_row(
-    model: type[M], chain: str, fields: list[str], values: dict[str, Any], scope: dict[str, Any] | None = None
+    model: type[M],
+    chain: str,
+    fields: list[str],
+    values: dict[str, Any],
+    scope: dict[str, Any] | None = None,
+    along: Sequence[Statement] = (),
 ) -> M:
     """Append one row at the end of any chain. Concurrent appends queue on the head row's lock, held
     until the caller's transaction ends: a row commits with the change it records, or not at all.
-    Within the caller's transaction there is no savepoint: a failed append fails the whole change."""
+    Within the caller's transaction there is no savepoint: a failed append fails the whole change.
+
+    `along`: the caller's own writes, sent in the row's INSERT (core.compiled.insert)."""
     with transaction.atomic(savepoint=False):
         head = locked_head(model, chain, scope)
         # Milliseconds: kept so that hashes of rows written before backups kept microseconds still match.
@@ -122,7 +130,9 @@ def append_row(
             **values,
         }
         row["hash"] = canonical_hash(row, fields)
-        (entry,) = insert([model(**row, **(scope or {}))], along=_head_move(chain, row["seq"], row["hash"]))
+        (entry,) = insert(
+            [new(model, **row, **(scope or {}))], along=[_head_move(chain, row["seq"], row["hash"]), *along]
+        )
     return entry
 
 
