@@ -74,6 +74,23 @@ def suite_log(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def _no_process_caches(settings):
     """Caches kept in the process learn of changes from notifications sent at commit, and a test's
-    transaction never commits: off, except in their own tests (tests/core/test_changes.py,
-    tests/accounts/test_token_cache.py)."""
+    transaction never commits: off, except in their own tests (the `process_caches` fixture below)."""
     settings.YIWANG_PROCESS_CACHES = False
+
+
+@pytest.fixture
+def process_caches(settings):
+    """The process caches on, with this process's listening connection up (PostgreSQL, in
+    transactional tests: notifications are sent only when a change commits)."""
+    import time
+
+    from yiwang.core.changes import feed
+
+    settings.YIWANG_PROCESS_CACHES = True
+    settings.YIWANG_TOKEN_CACHE_SECONDS = 30
+    deadline = time.monotonic() + 5
+    while not feed.usable() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert feed.live
+    yield feed
+    feed.stop()  # its connection would keep the test database from being dropped

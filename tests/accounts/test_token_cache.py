@@ -18,20 +18,11 @@ from yiwang.accounts import services
 from yiwang.accounts.models import User
 from yiwang.accounts.services import token_digest
 from yiwang.accounts.tokencache import TokenCache, token_cache
-from yiwang.core.changes import feed
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="the cache is used on PostgreSQL only"),
 ]
-
-
-@pytest.fixture
-def cache_on(settings):
-    settings.YIWANG_PROCESS_CACHES = True
-    settings.YIWANG_TOKEN_CACHE_SECONDS = 30
-    yield token_cache
-    feed.stop()  # its connection would keep the test database from being dropped
 
 
 def me(token: str) -> tuple[int, int]:
@@ -75,7 +66,7 @@ def as_another_process(sql: str, params: list) -> None:
         other.execute(sql, params)
 
 
-def test_a_cached_token_is_answered_without_looking_it_up(cache_on):
+def test_a_cached_token_is_answered_without_looking_it_up(process_caches):
     token = token_for(make_citizen())
     warm(token)
 
@@ -87,7 +78,7 @@ def test_a_cached_token_is_answered_without_looking_it_up(cache_on):
     assert queries == queries_when_looked_up - 1, "the look-up is the one query the cache saves"
 
 
-def test_a_token_revoked_by_another_process_is_refused_once_the_revocation_commits(cache_on):
+def test_a_token_revoked_by_another_process_is_refused_once_the_revocation_commits(process_caches):
     token = token_for(make_citizen())
     warm(token)
 
@@ -99,7 +90,7 @@ def test_a_token_revoked_by_another_process_is_refused_once_the_revocation_commi
     assert me(token)[0] == 401
 
 
-def test_a_user_deactivated_by_a_queryset_update_is_refused(cache_on):
+def test_a_user_deactivated_by_a_queryset_update_is_refused(process_caches):
     user = make_citizen()
     token = token_for(user)
     warm(token)
@@ -110,7 +101,7 @@ def test_a_user_deactivated_by_a_queryset_update_is_refused(cache_on):
     assert me(token)[0] == 401
 
 
-def test_signing_out_everywhere_ends_cached_tokens(cache_on):
+def test_signing_out_everywhere_ends_cached_tokens(process_caches):
     user = make_citizen()
     token = token_for(user)
     warm(token)
@@ -124,7 +115,7 @@ def test_signing_out_everywhere_ends_cached_tokens(cache_on):
     assert me(token)[0] == 401
 
 
-def test_a_change_to_one_user_keeps_the_other_users_cached(cache_on):
+def test_a_change_to_one_user_keeps_the_other_users_cached(process_caches):
     first, second = make_citizen(), make_citizen()
     first_token, second_token = token_for(first), token_for(second)
     warm(first_token)
@@ -137,7 +128,7 @@ def test_a_change_to_one_user_keeps_the_other_users_cached(cache_on):
     assert cached(second_token)
 
 
-def test_each_request_gets_its_own_user_instance(cache_on):
+def test_each_request_gets_its_own_user_instance(process_caches):
     token = token_for(make_citizen(name="原名"))
     warm(token)
 
@@ -150,7 +141,7 @@ def test_each_request_gets_its_own_user_instance(cache_on):
     assert other.id_number == one.id_number and other.id_number  # the sealed number opens on each
 
 
-def test_an_expired_token_is_refused_even_when_cached(cache_on):
+def test_an_expired_token_is_refused_even_when_cached(process_caches):
     token = token_for(make_citizen())
     warm(token)
     expiry = token_cache.entries[token_digest(token)].expires_at
@@ -171,7 +162,7 @@ class _Feed:
         return self.live
 
 
-def test_without_the_listening_connection_every_request_looks_its_token_up(cache_on, monkeypatch):
+def test_without_the_listening_connection_every_request_looks_its_token_up(process_caches, monkeypatch):
     """A process whose notifications cannot arrive must not trust what it keeps."""
     silent = TokenCache(_Feed(live=False))
     monkeypatch.setattr(services, "token_cache", silent)
@@ -186,7 +177,7 @@ def test_without_the_listening_connection_every_request_looks_its_token_up(cache
     assert me(token)[0] == 401
 
 
-def test_a_kept_token_is_looked_up_again_after_the_cache_time(cache_on, monkeypatch, settings):
+def test_a_kept_token_is_looked_up_again_after_the_cache_time(process_caches, monkeypatch, settings):
     """Bounds the damage of a notification lost on a connection that died without a word."""
     deaf = TokenCache(_Feed(live=True))
     monkeypatch.setattr(services, "token_cache", deaf)

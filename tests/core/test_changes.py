@@ -26,17 +26,6 @@ pytestmark = [
 
 
 @pytest.fixture
-def caches_on(settings):
-    settings.YIWANG_PROCESS_CACHES = True
-    deadline = time.monotonic() + 5
-    while not feed.usable() and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert feed.live
-    yield
-    feed.stop()  # its connection would keep the test database from being dropped
-
-
-@pytest.fixture
 def item():
     return make_item(department=make_department())
 
@@ -72,7 +61,7 @@ def until_forgotten(kept: Kept) -> None:
     assert not kept.entries
 
 
-def test_an_items_published_version_is_read_once_then_kept(caches_on, item):
+def test_an_items_published_version_is_read_once_then_kept(process_caches, item):
     first_reads, first_version = version_reads(item)
     second_reads, second_version = version_reads(item)
 
@@ -80,7 +69,7 @@ def test_an_items_published_version_is_read_once_then_kept(caches_on, item):
     assert first_version == second_version == item.pk
 
 
-def test_a_version_published_later_is_the_one_the_next_submission_uses(caches_on, item):
+def test_a_version_published_later_is_the_one_the_next_submission_uses(process_caches, item):
     version_reads(item)
     draft = catalog.item_version_new_draft(item=item.item, change_note="缩短承诺时限")
 
@@ -90,7 +79,7 @@ def test_a_version_published_later_is_the_one_the_next_submission_uses(caches_on
     assert version_reads(item) == (1, draft.pk)
 
 
-def test_a_retired_item_is_refused_though_its_version_was_kept(caches_on, item):
+def test_a_retired_item_is_refused_though_its_version_was_kept(process_caches, item):
     version_reads(item)
 
     catalog.item_retire(item=item.item)
@@ -101,7 +90,7 @@ def test_a_retired_item_is_refused_though_its_version_was_kept(caches_on, item):
     assert "item" in refused.value.fields
 
 
-def test_each_caller_gets_its_own_copy_of_a_kept_row(caches_on, item):
+def test_each_caller_gets_its_own_copy_of_a_kept_row(process_caches, item):
     kept = Kept("yiwang_test", load=submission._PUBLISHED_VERSION.first, copy=copy_loaded)
     one = kept.get(item.item.code)
     one.name = "改过的名称"
@@ -113,7 +102,7 @@ def test_each_caller_gets_its_own_copy_of_a_kept_row(caches_on, item):
     assert other.name == item.name and other.item.code == item.item.code
 
 
-def test_without_the_listening_connection_nothing_is_kept(caches_on, item):
+def test_without_the_listening_connection_nothing_is_kept(process_caches, item):
     feed.stop()
     feed.usable = lambda: False  # type: ignore[method-assign]  # as if the connection were down
     try:

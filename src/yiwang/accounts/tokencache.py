@@ -1,8 +1,8 @@
 """Token cache (令牌缓存): the user behind each Bearer token, kept in the process between requests.
 
 Every API request looked its token up: on a status read that was a third of the server's work. The
-cache keeps, per token digest, the user's row as loaded and the token's expiry, and hands each
-request a fresh instance made from that row (so nothing a request does to its user reaches another).
+cache keeps, per token digest, the user as loaded and the token's expiry, and hands each
+request its own copy (so nothing a request does to its user reaches another).
 
 A change must never be served stale for long: a revoked token or a deactivated user is refused at
 once. So the cache is used only where changes are notified (core.changes, PostgreSQL): every change
@@ -17,23 +17,22 @@ from __future__ import annotations
 import threading
 import time
 from datetime import datetime
-from typing import Any
 
 from django.conf import settings
-from django.db.models.base import ModelState
 
 from yiwang.accounts.models import User
 from yiwang.core.changes import ChangeFeed, feed
+from yiwang.core.compiled import copy_loaded
 
 CHANNEL = "yiwang_auth"
 MAX_ENTRIES = 20_000
 
 
 class _Entry:
-    __slots__ = ("row", "user_id", "expires_at", "stored_at")
+    __slots__ = ("user", "user_id", "expires_at", "stored_at")
 
-    def __init__(self, row: dict[str, Any], user_id: int, expires_at: datetime, stored_at: float) -> None:
-        self.row = row
+    def __init__(self, user: User, user_id: int, expires_at: datetime, stored_at: float) -> None:
+        self.user = user
         self.user_id = user_id
         self.expires_at = expires_at
         self.stored_at = stored_at
@@ -67,20 +66,14 @@ class TokenCache:
         ):
             self.entries.pop(digest, None)
             return None
-        user = User.__new__(User)
-        user.__dict__.update(entry.row)
-        state = user._state = ModelState()
-        state.adding = False
-        state.db = "default"
-        return user
+        return copy_loaded(entry.user)
 
     def put(self, digest: str, user: User, expires_at: datetime, generation: int) -> None:
-        """Keep the row of a user just loaded (before anything read from it), unless a drop came
+        """Keep a copy of a user just loaded (before anything read from it), unless a drop came
         since `generation` was read, before the look-up."""
-        row = {k: v for k, v in user.__dict__.items() if k != "_state"}
         if len(self.entries) >= MAX_ENTRIES:
             self.entries.clear()
-        entry = _Entry(row, user.pk, expires_at, time.monotonic())
+        entry = _Entry(copy_loaded(user), user.pk, expires_at, time.monotonic())
         with self._lock:
             if self.changes.live and generation == self.generation:
                 self.entries[digest] = entry

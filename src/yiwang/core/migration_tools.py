@@ -1,6 +1,7 @@
-"""Migration steps that move clear identifier columns to ciphertext + blind index, and back.
+"""Migration steps: SQL by database vendor, and moving clear identifier columns to ciphertext + blind
+index and back.
 
-The order inside a migration is: add the index column; widen the clear column as plain text
+For identifiers, the order inside a migration is: add the index column; widen the clear column as plain text
 (`widen`); encrypt every row (`encrypt_rows`); only then declare the column an EncryptedField, so
 no historical model ever tries to decrypt a clear value.
 """
@@ -15,6 +16,22 @@ from django.db import migrations, models
 
 from yiwang.core import protection
 from yiwang.core.fields import CIPHERTEXT_LENGTH
+
+
+def by_vendor(statements_by_vendor: dict[str, list[str]]) -> Callable[[Any, Any], None]:
+    """A RunPython function sending the raw statements of the database's vendor ("sqlite",
+    "postgresql"); a vendor not named gets none. No parameters are sent, so `%` in them is literal."""
+
+    def apply(apps: Any, schema_editor: Any) -> None:
+        for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
+            schema_editor.execute(statement, params=None)
+
+    return apply
+
+
+def vendor_sql(up: dict[str, list[str]], down: dict[str, list[str]]) -> migrations.RunPython:
+    """Raw statements per vendor, forwards (`up`) and backwards (`down`)."""
+    return migrations.RunPython(by_vendor(up), by_vendor(down))
 
 
 def widen(model_name: str, name: str, *, null: bool = False, blank: bool = False) -> migrations.AlterField:

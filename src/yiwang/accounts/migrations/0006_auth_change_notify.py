@@ -3,6 +3,8 @@
 
 from django.db import migrations
 
+from yiwang.core.migration_tools import vendor_sql
+
 FUNCTION = """
 CREATE OR REPLACE FUNCTION yiwang_auth_changed() RETURNS trigger AS $$
 BEGIN
@@ -19,33 +21,27 @@ $$ LANGUAGE plpgsql;
 """
 TABLES = ("accounts_user", "accounts_apitoken")
 # A payload of '' (a whole table emptied) drops every cached token.
-TRIGGERS = [
-    statement
-    for table in TABLES
-    for statement in (
-        f"CREATE TRIGGER yiwang_auth_changed AFTER UPDATE OR DELETE ON {table} "
-        "FOR EACH ROW EXECUTE FUNCTION yiwang_auth_changed()",
-        f"CREATE TRIGGER yiwang_auth_emptied AFTER TRUNCATE ON {table} "
-        "FOR EACH STATEMENT EXECUTE FUNCTION yiwang_auth_changed()",
-    )
+POSTGRES_UP = [
+    FUNCTION,
+    *(
+        statement
+        for table in TABLES
+        for statement in (
+            f"CREATE TRIGGER yiwang_auth_changed AFTER UPDATE OR DELETE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION yiwang_auth_changed()",
+            f"CREATE TRIGGER yiwang_auth_emptied AFTER TRUNCATE ON {table} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION yiwang_auth_changed()",
+        )
+    ),
 ]
-
-
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(FUNCTION)
-    for statement in TRIGGERS:
-        schema_editor.execute(statement)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for table in TABLES:
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS yiwang_auth_changed ON {table}")
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS yiwang_auth_emptied ON {table}")
-    schema_editor.execute("DROP FUNCTION IF EXISTS yiwang_auth_changed()")
+POSTGRES_DOWN = [
+    *(
+        f"DROP TRIGGER IF EXISTS {trigger} ON {table}"
+        for table in TABLES
+        for trigger in ("yiwang_auth_changed", "yiwang_auth_emptied")
+    ),
+    "DROP FUNCTION IF EXISTS yiwang_auth_changed()",
+]
 
 
 class Migration(migrations.Migration):
@@ -53,4 +49,4 @@ class Migration(migrations.Migration):
         ("accounts", "0005_session_epoch"),
     ]
 
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [vendor_sql({"postgresql": POSTGRES_UP}, {"postgresql": POSTGRES_DOWN})]

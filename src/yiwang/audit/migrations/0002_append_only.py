@@ -6,6 +6,8 @@ migration does not depend on the order the two apps migrate in, and left in plac
 
 from django.db import migrations
 
+from yiwang.core.migration_tools import vendor_sql
+
 SQLITE_UP = [
     "CREATE TRIGGER audit_auditentry_no_update BEFORE UPDATE ON audit_auditentry "
     "BEGIN SELECT RAISE(ABORT, 'audit_auditentry is append-only'); END",
@@ -25,20 +27,12 @@ POSTGRES_UP = [
 POSTGRES_DOWN = ["DROP TRIGGER IF EXISTS audit_auditentry_append_only ON audit_auditentry"]
 
 
-def run(statements_by_vendor):
-    def apply(apps, schema_editor):
-        for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(statement, params=None)
-
-    return apply
-
-
 class Migration(migrations.Migration):
     dependencies = [("audit", "0001_initial")]
 
     operations = [
-        migrations.RunPython(
-            run({"sqlite": SQLITE_UP, "postgresql": POSTGRES_UP}),
-            run({"sqlite": SQLITE_DOWN, "postgresql": POSTGRES_DOWN}),
+        vendor_sql(
+            {"sqlite": SQLITE_UP, "postgresql": POSTGRES_UP},
+            {"sqlite": SQLITE_DOWN, "postgresql": POSTGRES_DOWN},
         )
     ]

@@ -10,6 +10,8 @@ import importlib
 from django.conf import settings
 from django.db import migrations, models
 
+from yiwang.core.migration_tools import by_vendor
+
 append_only = importlib.import_module("yiwang.audit.migrations.0002_append_only")
 
 
@@ -33,7 +35,7 @@ class Migration(migrations.Migration):
         # Undone last: reversing the field changes rebuilds the SQLite table once more.
         migrations.RunPython(
             migrations.RunPython.noop,
-            append_only.run({"sqlite": append_only.SQLITE_DOWN + append_only.SQLITE_UP}),
+            by_vendor({"sqlite": append_only.SQLITE_DOWN + append_only.SQLITE_UP}),
         ),
         migrations.AlterModelOptions(
             name="auditentry",
@@ -72,7 +74,7 @@ class Migration(migrations.Migration):
         # Undone before the field changes are: refuses clearly when seq can no longer be unique.
         migrations.RunPython(migrations.RunPython.noop, only_chain_zero),
         migrations.RunPython(
-            append_only.run({"sqlite": append_only.SQLITE_DOWN + append_only.SQLITE_UP}),
+            by_vendor({"sqlite": append_only.SQLITE_DOWN + append_only.SQLITE_UP}),
             migrations.RunPython.noop,
         ),
     ]

@@ -3,6 +3,8 @@ published versions in all processes (core.changes); PostgreSQL only, as the cach
 
 from django.db import migrations
 
+from yiwang.core.migration_tools import vendor_sql
+
 TABLES = ("catalog_serviceitem", "catalog_itemversion", "catalog_department")
 FUNCTION = """
 CREATE OR REPLACE FUNCTION yiwang_catalog_changed() RETURNS trigger AS $$
@@ -12,26 +14,19 @@ BEGIN
 END
 $$ LANGUAGE plpgsql;
 """
-
-
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(FUNCTION)
-    for table in TABLES:
-        # Once per statement: a catalog import that writes thousands of rows sends one notification.
-        schema_editor.execute(
-            f"CREATE TRIGGER yiwang_catalog_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
-            "FOR EACH STATEMENT EXECUTE FUNCTION yiwang_catalog_changed()"
-        )
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for table in TABLES:
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS yiwang_catalog_changed ON {table}")
-    schema_editor.execute("DROP FUNCTION IF EXISTS yiwang_catalog_changed()")
+# Once per statement: a catalog import that writes thousands of rows sends one notification.
+POSTGRES_UP = [
+    FUNCTION,
+    *(
+        f"CREATE TRIGGER yiwang_catalog_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
+        "FOR EACH STATEMENT EXECUTE FUNCTION yiwang_catalog_changed()"
+        for table in TABLES
+    ),
+]
+POSTGRES_DOWN = [
+    *(f"DROP TRIGGER IF EXISTS yiwang_catalog_changed ON {table}" for table in TABLES),
+    "DROP FUNCTION IF EXISTS yiwang_catalog_changed()",
+]
 
 
 class Migration(migrations.Migration):
@@ -39,4 +34,4 @@ class Migration(migrations.Migration):
         ("catalog", "0002_sharing_basis"),
     ]
 
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [vendor_sql({"postgresql": POSTGRES_UP}, {"postgresql": POSTGRES_DOWN})]

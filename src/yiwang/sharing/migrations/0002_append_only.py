@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from yiwang.core.migration_tools import vendor_sql
+
 SQLITE_UP = [
     "CREATE TRIGGER sharing_datause_no_update BEFORE UPDATE ON sharing_datause "
     "BEGIN SELECT RAISE(ABORT, 'sharing_datause is append-only'); END",
@@ -21,20 +23,12 @@ POSTGRES_UP = [
 POSTGRES_DOWN = ["DROP TRIGGER IF EXISTS sharing_datause_append_only ON sharing_datause"]
 
 
-def run(statements_by_vendor):
-    def apply(apps, schema_editor):
-        for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(statement, params=None)
-
-    return apply
-
-
 class Migration(migrations.Migration):
     dependencies = [("sharing", "0001_initial")]
 
     operations = [
-        migrations.RunPython(
-            run({"sqlite": SQLITE_UP, "postgresql": POSTGRES_UP}),
-            run({"sqlite": SQLITE_DOWN, "postgresql": POSTGRES_DOWN}),
+        vendor_sql(
+            {"sqlite": SQLITE_UP, "postgresql": POSTGRES_UP},
+            {"sqlite": SQLITE_DOWN, "postgresql": POSTGRES_DOWN},
         )
     ]

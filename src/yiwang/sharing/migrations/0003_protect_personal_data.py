@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import yiwang.core.fields
-from yiwang.core.migration_tools import encrypt_rows, widen
+from yiwang.core.migration_tools import by_vendor, encrypt_rows, widen
 
 append_only = importlib.import_module("yiwang.sharing.migrations.0002_append_only")
 UP = {"sqlite": append_only.SQLITE_UP, "postgresql": append_only.POSTGRES_UP}
@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
         widen("datause", "holder_code"),
         # The only rewrite the use log ever gets: its triggers are lifted for it and put back.
         # The chain hashes the clear value, so it verifies the same before and after.
-        migrations.RunPython(append_only.run(DOWN), append_only.run(UP)),
+        migrations.RunPython(by_vendor(DOWN), by_vendor(UP)),
         encrypt_rows("sharing", "datause", {"holder_code": "holder_code_index"}),
         migrations.AlterField(
             model_name="datause",
@@ -45,5 +45,5 @@ class Migration(migrations.Migration):
             index=models.Index(fields=["holder_code_index", "-seq"], name="datause_holder_recent"),
         ),
         # Last: SQLite rebuilds the table to alter a column, which drops its triggers.
-        migrations.RunPython(append_only.run(UP), append_only.run(DOWN)),
+        migrations.RunPython(by_vendor(UP), by_vendor(DOWN)),
     ]
