@@ -112,23 +112,31 @@ TEMPLATES = [
     },
 ]
 
-# Embedded SQLite under var/ by default; DATABASE_URL selects PostgreSQL (psycopg 3, pooled).
+# Embedded SQLite under var/ by default; DATABASE_URL selects PostgreSQL (psycopg 3).
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'yiwang.sqlite3'}")
 _db = dj_database_url.parse(DATABASE_URL)
 if _db["ENGINE"] == "django.db.backends.postgresql":
-    _db["CONN_MAX_AGE"] = 0  # the pool, not persistent connections, reuses them
     _db["OPTIONS"] = {
-        "pool": {
-            "min_size": env_int("YIWANG_DB_POOL_MIN", 2),
-            "max_size": env_int("YIWANG_DB_POOL_MAX", 20),
-            "timeout": 10,
-        },
         # Parameters bound by the server, and statements prepared after their fifth use on a connection:
-        # the hot queries (core.compiled) then cost PostgreSQL no parse or plan. Safe with psycopg's own
-        # pool (a connection keeps its statements); set 0 to turn preparing off behind PgBouncer.
+        # the hot queries (core.compiled) then cost PostgreSQL no parse or plan. Safe with persistent
+        # connections and psycopg's pool (a connection keeps its statements); set 0 to turn preparing
+        # off behind PgBouncer.
         "server_side_binding": True,
         "prepare_threshold": env_int("YIWANG_DB_PREPARE_THRESHOLD", 5) or None,
     }
+    if env_bool("YIWANG_DB_POOL", False):
+        _db["CONN_MAX_AGE"] = 0  # the pool, not persistent connections, reuses them
+        _db["OPTIONS"]["pool"] = {
+            "min_size": env_int("YIWANG_DB_POOL_MIN", 2),
+            "max_size": env_int("YIWANG_DB_POOL_MAX", 20),
+            "timeout": 10,
+        }
+    else:
+        # Each server thread keeps a connection of its own from request to request (Django's persistent
+        # connections), renewed every 10 minutes: no checkout and return per request, which cost a
+        # tenth of a status read's CPU through the pool. A connection found broken after an error is
+        # closed when that request ends, as the pool would discard it.
+        _db["CONN_MAX_AGE"] = 600
 elif _db["ENGINE"] == "django.db.backends.sqlite3":
     # WAL + a busy timeout let one writer and many readers share the file without "database is locked".
     _db["OPTIONS"] = {

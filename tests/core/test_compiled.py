@@ -74,7 +74,7 @@ def test_a_kept_cursor_is_replaced_when_the_connection_is():
     long_ago = timezone.now() - timedelta(days=1)
     assert BY_NAME.first("甲", long_ago).pk == citizen.pk
 
-    connection.close()  # back to the pool on PostgreSQL, closed on SQLite
+    connection.close()  # closed (back to the pool with YIWANG_DB_POOL=1)
 
     assert BY_NAME.first("甲", long_ago).pk == citizen.pk
     assert kept_cursor(connection).cursor.connection is connection.connection

@@ -7,7 +7,7 @@ one connection listening on every channel a cache subscribed to. A cache may kee
 that connection is up (`ChangeFeed.usable`): when it breaks, or before it is up, every subscriber is
 reset and reads the database as if it had no cache, until the connection is back.
 
-One connection per server process, outside the pool, idle but for the notifications.
+One connection per server process, apart from those serving requests, idle but for the notifications.
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ class ChangeFeed:
 
 
 def _listen_params() -> dict[str, Any]:
-    """The default database's connection parameters, for a connection of its own outside the pool."""
+    """The default database's connection parameters, for a connection of its own apart from those serving requests."""
     params = dict(connections["default"].get_connection_params())
     for key in ("cursor_factory", "context", "prepare_threshold"):
         params.pop(key, None)
