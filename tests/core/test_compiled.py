@@ -1,4 +1,4 @@
-"""Compiled queries and inserts (core.compiled) answer exactly as the ORM does, on both databases."""
+"""Compiled queries and inserts (core.compiled, core.inserts) answer exactly as the ORM does, on both databases."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from yiwang.accounts.models import ApiToken, User, UserKind
 from yiwang.accounts.services import token_digest
 from yiwang.cases.models import Application, Case
 from yiwang.core import protection
-from yiwang.core.compiled import Compiled, insert, insert_statement, kept_cursor, new
+from yiwang.core.compiled import Compiled, kept_cursor
+from yiwang.core.inserts import insert, insert_statement, new
 
 pytestmark = pytest.mark.django_db
 

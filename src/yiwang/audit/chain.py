@@ -20,7 +20,7 @@ from typing import Any
 from django.conf import settings
 
 from yiwang.audit.models import AuditEntry
-from yiwang.core.compiled import Statement
+from yiwang.core.inserts import Statement
 from yiwang.sharing.chain import GENESIS, ChainReport, append_row, canonical_hash, locked_head, verify_chain
 from yiwang.sharing.models import ChainHead
 

@@ -17,7 +17,7 @@ from django.db.models import Model
 from yiwang.accounts.models import User, UserKind
 from yiwang.audit import chain, context
 from yiwang.audit.models import AuditAction, AuditEntry
-from yiwang.core.compiled import Statement
+from yiwang.core.inserts import Statement
 from yiwang.core.masking import mask_json, mask_text
 
 LABEL_MAX = 200
@@ -55,7 +55,7 @@ def record(
     """记录审计日志: append one entry; the actor defaults to the request's user ("系统" without one).
 
     `object_type`/`object_id` name an object that cannot be passed as `obj` (a deleted row, say).
-    `along`: the caller's own writes of the change, sent in the entry's INSERT (core.compiled.insert).
+    `along`: the caller's own writes of the change, sent in the entry's INSERT (core.inserts.insert).
 
     Runs in the caller's transaction when there is one, so the entry commits with the change it records.
     """

@@ -55,4 +55,8 @@ def _prefix() -> str:
 
 def case_number(application_number: str, index: int) -> str:
     """办件编号: the application's number and the member's position (…-01, …-02)."""
-    return f"{application_number}-{index:02d}"
+    return application_number + case_number_suffix(index)
+
+
+def case_number_suffix(index: int) -> str:
+    return f"-{index:02d}"

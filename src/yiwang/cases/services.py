@@ -35,7 +35,7 @@ from yiwang.cases.models import (
 from yiwang.cases.pledges import pledge_checks_open
 from yiwang.cases.states import BEFORE_ACCEPTANCE, Action, CaseStatus, allowed_actions, is_allowed
 from yiwang.cases.status import application_refresh_status
-from yiwang.cases.submission import Applicant, Forbidden, Problems, collect_materials
+from yiwang.cases.submission import Applicant, Forbidden, Problems, collect_materials, provided_material
 from yiwang.cases.transitions_core import ActionNotAllowed, transition
 from yiwang.catalog.codes import StaffRole
 from yiwang.catalog.models import BundleDependency, Material
@@ -321,16 +321,7 @@ def case_supplement(*, actor: User, case: Case, materials: Any, channel: str = "
     application = case.application
     for p in provided:
         ApplicationMaterial.objects.filter(application=application, share_key=p.material.share_key).delete()
-        ApplicationMaterial.objects.create(
-            application=application,
-            material=p.material,
-            share_key=p.material.share_key,
-            document=p.document,
-            licence_identifier=p.licence_identifier,
-            pledged=p.pledged,
-            pledge_text=p.material.pledge_text if p.pledged else "",
-            supplemented=True,
-        )
+        provided_material(application, p, supplemented=True).save()
     SupplementRequest.objects.filter(pk=request.pk).update(answered_at=timezone.now())
     today = timezone.localdate()
     to_status = CaseStatus.PRE_REVIEW if application.channel in ONLINE_CHANNELS else CaseStatus.SUBMITTED

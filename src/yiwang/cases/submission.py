@@ -27,27 +27,21 @@ from yiwang.cases.models import (
     Application,
     ApplicationMaterial,
     Case,
+    CaseEvent,
     Channel,
     IdempotencyRecord,
 )
 from yiwang.cases.pledges import has_open_credit_mark
 from yiwang.cases.states import Action, CaseStatus
-from yiwang.cases.status import application_set_status
+from yiwang.cases.status import derive_application_status
 from yiwang.cases.transitions_core import new_event
 from yiwang.catalog import codes, selectors
 from yiwang.catalog.models import Bundle, BundleDependency, BundleMember, Department, ItemVersion, Material
 from yiwang.core.changes import Kept
-from yiwang.core.compiled import (
-    Compiled,
-    Statement,
-    copy_loaded,
-    insert,
-    insert_statement,
-    new,
-    remember_related,
-)
+from yiwang.core.compiled import Compiled, copy_loaded, remember_related
 from yiwang.core.errors import Conflict, DomainError, ValidationFailed
 from yiwang.core.identifiers import IdentifierError, normalize_id_number, normalize_uscc
+from yiwang.core.inserts import Statement, Written, insert_statement, insert_together, new
 
 
 class Forbidden(DomainError):
@@ -581,6 +575,21 @@ def collect_materials(
     return list(provided.values())
 
 
+def provided_material(application: Application, p: Provided, **extra: Any) -> ApplicationMaterial:
+    """The application's record of one provided material, not yet written."""
+    return new(
+        ApplicationMaterial,
+        application=application,
+        material=p.material,
+        share_key=p.material.share_key,
+        document=p.document,
+        licence_identifier=p.licence_identifier,
+        pledged=p.pledged,
+        pledge_text=p.material.pledge_text if p.pledged else "",
+        **extra,
+    )
+
+
 def _own_document(pk: uuid.UUID, owner: int) -> Any:
     from yiwang.documents.models import Document
 
@@ -632,7 +641,8 @@ def _store(
     provided: list[Provided],
     channel: str,
 ) -> Application:
-    """Write the application, its materials, its cases and their first events: one statement each.
+    """Write the application, its materials, its cases and their first events: on PostgreSQL in one
+    statement (core.inserts.insert_together), the application's number drawn in it.
 
     Online submissions go straight to 预审 by the department (the case is stored in its final state,
     with both events); window ones are checked on the spot. The returned application carries what
@@ -642,12 +652,15 @@ def _store(
     today = timezone.localdate()
     single = target.bundle is None
     point_id = actor.service_point_id if channel in (Channel.WINDOW, Channel.KIOSK) else None
+    online = channel in ONLINE_CHANNELS
+    status = CaseStatus.PRE_REVIEW if online else CaseStatus.SUBMITTED
     drawn = numbers.application_number_sql()
     application = new(
         Application,
         number="" if drawn else numbers.application_number(),
         item_version=target.versions[0][1] if single else None,
         bundle=target.bundle,
+        status=derive_application_status([status] * len(target.versions)),
         channel=channel,
         applicant_user=who.user,
         applicant_kind=who.kind,
@@ -661,26 +674,9 @@ def _store(
         form=form,
         region_code=settings.YIWANG_REGION_CODE,
     )
-    insert([application], computed={"number": drawn} if drawn else None)
-    materials = insert(
-        [
-            new(
-                ApplicationMaterial,
-                application=application,
-                material=p.material,
-                share_key=p.material.share_key,
-                document=p.document,
-                licence_identifier=p.licence_identifier,
-                pledged=p.pledged,
-                pledge_text=p.material.pledge_text if p.pledged else "",
-                from_library=p.shared,
-                from_form=p.from_form,
-            )
-            for p in provided
-        ]
-    )
-    online = channel in ONLINE_CHANNELS
-    status = CaseStatus.PRE_REVIEW if online else CaseStatus.SUBMITTED
+    materials = [
+        provided_material(application, p, from_library=p.shared, from_form=p.from_form) for p in provided
+    ]
     supplement_deadline = deadlines.supplement_deadline(today)
     cases = []
     for index, (member, version) in enumerate(target.versions, start=1):
@@ -690,7 +686,7 @@ def _store(
         own_fields = set((version.form_schema.get("properties") or {}).keys())
         case = new(
             Case,
-            number=numbers.case_number(application.number, index),
+            number=Written(application, "number", numbers.case_number_suffix(index)),
             application=application,
             item_version=version,
             department=_department(item),
@@ -707,10 +703,8 @@ def _store(
         )
         _SUPPLEMENT_REQUEST.set_cached_value(case, None)  # a case written just now has no 补正 notice
         cases.append(case)
-    insert(cases)
-    cases.sort(key=lambda c: c.number)
     role = "applicant" if is_applicant(actor) else "window_clerk"
-    events = []
+    events: list[list[CaseEvent]] = []
     for case in cases:
         own = [
             new_event(
@@ -737,10 +731,14 @@ def _store(
                     at=now,
                 )
             )
+        events.append(own)
+    insert_together(
+        [[application], materials, cases, [event for own in events for event in own]],
+        computed={"number": drawn} if drawn else None,
+    )
+    for case, own in zip(cases, events, strict=True):
         remember_related(case, "events", own)
-        events.extend(own)
-    insert(events)
-    application_set_status(application, [case.status for case in cases])
+    cases.sort(key=lambda c: c.number)
     remember_related(application, "cases", cases)
     remember_related(application, "materials", materials)
     return application

@@ -13,8 +13,8 @@ from yiwang.audit import services as audit
 from yiwang.audit.models import AuditAction
 from yiwang.cases.models import Case, CaseEvent
 from yiwang.cases.states import TRANSITIONS, Action, CaseStatus
-from yiwang.core.compiled import new
 from yiwang.core.errors import Conflict
+from yiwang.core.inserts import new
 
 STATUS_LABELS = dict(CaseStatus.choices)
 ACTION_LABELS = dict(Action.choices)

@@ -5,7 +5,7 @@ than the database spends answering: on the bench machine a narrow query cost 0.8
 through the ORM and 0.16 ms as the same SQL sent directly. `Compiled` builds its queryset once, with
 marker values where the caller's values go, keeps the SQL Django wrote, and then runs that SQL with
 the caller's values and turns the rows into model instances the way Django's own iterator does
-(field converters, `select_related`, `only`). `insert` does the same for INSERT.
+(field converters, `select_related`, `only`). `core.inserts` does the same for INSERT.
 
 The instances are made as `Model.from_db` makes them, minus `Model.__init__`: its field-by-field
 setattr and its two signals cost five times the instance's own making, and a model nothing listens
@@ -22,10 +22,10 @@ import functools
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
-from django.db import NotSupportedError, connections, models
+from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.base import ModelState
 from django.db.models.query import get_related_populators
@@ -208,7 +208,7 @@ def _sealed_positions(klass_info: dict[str, Any], select: list[Any]) -> Iterator
     """Positions of the encrypted columns of the instances `_loaded` makes: their converter (which
     decrypts) is skipped, and the instance opens the value when it is first read."""
     model = klass_info["model"]
-    if _fast(model):
+    if init_skippable(model):
         seal = _sealed_attnames(model)
         for position in klass_info["select_fields"]:
             target = getattr(select[position][0], "target", None)
@@ -218,13 +218,13 @@ def _sealed_positions(klass_info: dict[str, Any], select: list[Any]) -> Iterator
         yield from _sealed_positions(related, select)
 
 
-def _fast(model: type[Model]) -> bool:
+def init_skippable(model: type[Model]) -> bool:
     """Whether instances of `model` may be made without Model.__init__ (nothing listens to it)."""
     return not (pre_init.has_listeners(model) or post_init.has_listeners(model) or "__init__" in vars(model))
 
 
 def _loader(model: type[Model]) -> Callable[[str, list[str], Sequence[Any]], Any]:
-    if not _fast(model):
+    if not init_skippable(model):
         return model.from_db
     return lambda db, attnames, values: _loaded(model, db, attnames, values)
 
@@ -278,230 +278,6 @@ class Compiled(Generic[M]):
     def first(self, *values: Any, using: str | None = None) -> M | None:
         rows = self.all(*values, using=using)
         return rows[0] if rows else None
-
-
-def new(model: type[M], **values: Any) -> M:
-    """`model(**values)` for an instance about to be inserted, made as `Model.__init__` makes it from
-    keywords: each concrete field from `values` (a relation by name or by attname) or its default.
-
-    `Model.__init__` cost about 45 µs an instance on the bench machine, a tenth of a submission's
-    Python work over its nine instances; most of that is generic (positional arguments, properties,
-    signals). A model with an `__init__` of its own or an init signal receiver is made by
-    `Model.__init__` as before.
-    """
-    if not _fast(model):
-        return model(**values)
-    obj = model.__new__(model)
-    obj._state = ModelState()
-    data = obj.__dict__
-    for name, attname, setter, field in _new_fields(model):
-        if setter is not None and name in values:  # a related object: its key and the cache
-            setter(obj, values.pop(name))
-        elif attname in values:
-            data[attname] = values.pop(attname)
-        else:
-            data[attname] = field.get_default()
-    if values:
-        raise TypeError(f"{model.__name__}() got unexpected keyword arguments: {', '.join(values)}")
-    return obj
-
-
-@functools.cache
-def _new_fields(model: type[Model]) -> list[tuple[str, str, Any, Any]]:
-    """Per concrete field: name, attname, the relation descriptor's setter for a related object, and
-    the field. Other values are stored directly, which is all their descriptors do when set (Django's
-    DeferredAttribute, core.fields.SealedAttribute); a field with another descriptor is refused."""
-    from django.db.models.query_utils import DeferredAttribute
-
-    from yiwang.core.fields import SealedAttribute
-
-    out = []
-    for f in model._meta.concrete_fields:
-        if f.generated:
-            continue
-        if not f.is_relation and f.descriptor_class not in (DeferredAttribute, SealedAttribute):
-            raise TypeError(f"{model.__name__}.{f.name}: compiled.new does not know its descriptor")
-        setter = getattr(model, f.name).__set__ if f.is_relation else None
-        out.append((f.name, f.attname, setter, f))
-    return out
-
-
-Statement = tuple[str, list[Any]]
-
-
-def insert(
-    objs: Sequence[M],
-    *,
-    using: str = "default",
-    along: Sequence[Statement] = (),
-    computed: dict[str, Statement] | None = None,
-) -> list[M]:
-    """INSERT new instances of one model in one statement, setting their primary keys; the SQL for
-    each (model, row count) is written once. Fields are prepared as `Model.save` prepares them.
-
-    `along`: other writing statements (SQL, params) that go with the INSERT: on PostgreSQL in the
-    same statement, as data-modifying WITHs, which saves a round trip each; elsewhere just before it.
-
-    `computed`: attnames whose value the database works out, each an SQL expression with its params
-    (one row only, where INSERT can return rows); the instance gets the values written.
-    """
-    if not objs:
-        return []
-    connection = connections[using]
-    computed = computed or {}
-    if computed and (len(objs) > 1 or not _returns(connection)):
-        raise NotSupportedError("由数据库计算的字段只能用于单行、可返回结果的插入")
-    sql, params = insert_statement(objs, using=using, computed=computed)
-    cursor = kept_cursor(connection)
-    if along and connection.vendor == "postgresql":
-        sql = "WITH " + ", ".join(f"along{i} AS ({s})" for i, (s, _p) in enumerate(along)) + f" {sql}"
-        params = [value for _s, p in along for value in p] + params
-    else:
-        for statement in along:
-            cursor.execute(*statement)
-    cursor.execute(sql, params)
-    returned = cursor.fetchall() if _returns(connection) else None
-    pk = objs[0]._meta.pk
-    if returned is not None:
-        for obj, row in zip(objs, returned, strict=True):
-            setattr(obj, pk.attname, row[0])
-            for name, value in zip(computed, row[1:], strict=True):
-                setattr(obj, name, value)
-    elif len(objs) == 1 and getattr(objs[0], pk.attname) is None:
-        setattr(
-            objs[0], pk.attname, connection.ops.last_insert_id(cursor, pk.model._meta.db_table, pk.column)
-        )
-    for obj in objs:
-        obj._state.adding = False
-        obj._state.db = using
-    return list(objs)
-
-
-def insert_statement(
-    objs: Sequence[Model], *, using: str = "default", computed: dict[str, Statement] | None = None
-) -> Statement:
-    """The INSERT `insert` sends, not sent: to go `along` another. Its instances get no primary key."""
-    model = type(objs[0])
-    connection = connections[using]
-    if len(objs) > 1 and not _returns(connection):
-        raise NotSupportedError("一次插入多行需要 INSERT … RETURNING（PostgreSQL，或 SQLite 3.35 及以上）")
-    computed = computed or {}
-    columns = _columns(model, connection.alias)
-    params: list[Any] = []
-    add = params.append
-    for obj in objs:
-        obj._prepare_related_fields_for_save(operation_name="insert")
-        attributes = obj.__dict__
-        for f, as_is in columns:
-            if f.attname in computed:
-                params.extend(computed[f.attname][1])
-                continue
-            value = attributes.get(f.attname, _UNSET) if as_is is not None else _UNSET
-            if value is None or (value is not _UNSET and as_is(value)):  # type: ignore[misc]
-                add(value)
-            else:
-                add(f.get_db_prep_save(f.pre_save(obj, True), connection=connection))
-    expressions = tuple((name, sql) for name, (sql, _params) in computed.items())
-    return _insert_sql(model, [f for f, _ in columns], len(objs), connection.alias, expressions), params
-
-
-_INSERTS: dict[tuple[type[Model], str, int, tuple[tuple[str, str], ...]], str] = {}
-_UNSET = object()
-
-
-@functools.cache
-def _columns(model: type[Model], alias: str) -> list[tuple[Any, Callable[[Any], bool] | None]]:
-    """The columns an INSERT writes, each with a test for the values its field would send unchanged.
-
-    Preparing a value through its field (pre_save, get_db_prep_save) cost 3-4 µs even where it
-    changes nothing, and a submission writes some 140 of them. The test passes only values of the
-    exact type the field returns as they are, for Django's own field classes (not subclasses, which
-    may prepare differently) and never for fields that set their value on save (auto_now); every
-    other value, and None, goes through the field as before.
-    """
-    connection = connections[alias]
-    fields = [
-        f
-        for f in model._meta.local_concrete_fields
-        if not f.generated and not (f.primary_key and f.db_returning)
-    ]
-    return [(f, _unchanged(f, connection)) for f in fields]
-
-
-def _unchanged(field: Any, connection: Any) -> Callable[[Any], bool] | None:
-    kind = type(field)
-    if kind is models.ForeignKey:
-        return _unchanged(field.target_field, connection)
-    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-        return None
-    if kind in _TEXT_FIELDS:
-        return _is(str)
-    if kind in _INTEGER_FIELDS:
-        return _is(int)
-    if kind is models.BooleanField:
-        return _is(bool)
-    # The date, time and UUID types are sent as they are where the backend takes them natively.
-    if kind is models.UUIDField and connection.features.has_native_uuid_field:
-        return _is(uuid.UUID)
-    sample_date = date(2000, 1, 2)
-    if kind is models.DateField and connection.ops.adapt_datefield_value(sample_date) is sample_date:
-        return _is(date)
-    sample_time = datetime(2000, 1, 2, tzinfo=UTC)
-    if kind is models.DateTimeField and connection.ops.adapt_datetimefield_value(sample_time) is sample_time:
-        return _is_aware
-    return None
-
-
-def _is(kind: type) -> Callable[[Any], bool]:
-    return lambda value: type(value) is kind
-
-
-def _is_aware(value: Any) -> bool:
-    return type(value) is datetime and value.utcoffset() is not None
-
-
-_TEXT_FIELDS = {models.CharField, models.TextField, models.SlugField, models.EmailField}
-_INTEGER_FIELDS = {
-    models.IntegerField,
-    models.SmallIntegerField,
-    models.BigIntegerField,
-    models.PositiveIntegerField,
-    models.PositiveSmallIntegerField,
-    models.PositiveBigIntegerField,
-    models.AutoField,
-    models.BigAutoField,
-}
-
-
-def _returns(connection: Any) -> bool:
-    return bool(connection.features.can_return_rows_from_bulk_insert)
-
-
-def _insert_sql(
-    model: type[Model], fields: list[Any], count: int, alias: str, computed: tuple[tuple[str, str], ...] = ()
-) -> str:
-    key = (model, alias, count, computed)
-    sql = _INSERTS.get(key)
-    if sql is None:
-        connection = connections[alias]
-        quote = connection.ops.quote_name
-        expressions = dict(computed)
-        row = (
-            "("
-            + ", ".join(f"({expressions[f.attname]})" if f.attname in expressions else "%s" for f in fields)
-            + ")"
-        )
-        sql = (
-            f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-            f"VALUES {', '.join([row] * count)}"
-        )
-        if _returns(connection):
-            returning = [model._meta.pk.column] + [model._meta.get_field(name).column for name in expressions]
-            sql += f" RETURNING {', '.join(quote(column) for column in returning)}"
-        if len(_INSERTS) > 512:
-            _INSERTS.clear()
-        _INSERTS[key] = sql
-    return sql
 
 
 def remember_related(instance: Any, relation: str, rows: list[Any]) -> None:

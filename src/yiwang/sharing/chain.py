@@ -13,7 +13,8 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from yiwang.core.compiled import Compiled, Statement, insert, new
+from yiwang.core.compiled import Compiled
+from yiwang.core.inserts import Statement, insert, new
 from yiwang.sharing.models import ChainHead, DataUse
 
 M = TypeVar("M", bound=Model)
@@ -118,7 +119,7 @@ def append_row(
     until the caller's transaction ends: a row commits with the change it records, or not at all.
     Within the caller's transaction there is no savepoint: a failed append fails the whole change.
 
-    `along`: the caller's own writes, sent in the row's INSERT (core.compiled.insert)."""
+    `along`: the caller's own writes, sent in the row's INSERT (core.inserts.insert)."""
     with transaction.atomic(savepoint=False):
         head = locked_head(model, chain, scope)
         # Milliseconds: kept so that hashes of rows written before backups kept microseconds still match.
