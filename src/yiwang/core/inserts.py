@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
-from django.db import NotSupportedError, connections, models
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, NotSupportedError, connections, models
 from django.db.models import Model
 from django.db.models.base import ModelState
 
@@ -65,9 +66,36 @@ def _new_fields(model: type[Model]) -> list[tuple[str, str, Any, Any]]:
             continue
         if not f.is_relation and f.descriptor_class not in (DeferredAttribute, SealedAttribute):
             raise TypeError(f"{model.__name__}.{f.name}: compiled.new does not know its descriptor")
-        setter = getattr(model, f.name).__set__ if f.is_relation else None
+        setter = _relation_setter(f, getattr(model, f.name).__set__) if f.is_relation else None
         out.append((f.name, f.attname, setter, f))
     return out
+
+
+def _relation_setter(field: Any, descriptor_set: Callable[[Any, Any], None]) -> Callable[[Any, Any], None]:
+    """What the relation's descriptor does when set, for a plain foreign key to an instance of exactly
+    its model (or None) on one database: the key and the cached instance. The descriptor's further
+    work is for routers and one-to-one back references; anything else still goes through it."""
+    if type(field) is not models.ForeignKey or settings.DATABASE_ROUTERS:
+        return descriptor_set
+    related = field.remote_field.model._meta.concrete_model
+    attname, target, cache_name = field.attname, field.target_field.attname, field.cache_name
+
+    def set_related(obj: Any, value: Any) -> None:
+        if value is None:
+            obj.__dict__[attname] = None
+        elif type(value) is related:
+            state, other = obj._state, value._state
+            if state.db is None:  # as the descriptor asks the router when there is none
+                state.db = other.db or DEFAULT_DB_ALIAS
+            if other.db is None:
+                other.db = state.db
+            obj.__dict__[attname] = getattr(value, target)
+        else:
+            descriptor_set(obj, value)
+            return
+        obj._state.fields_cache[cache_name] = value
+
+    return set_related
 
 
 Statement = tuple[str, list[Any]]
@@ -297,9 +325,8 @@ def insert_together(
     if computed and len(groups[0]) > 1:
         raise NotSupportedError("由数据库计算的字段只能用于单行、可返回结果的插入")
     place: dict[int, tuple[int, int]] = {}  # id(instance) → (group, position)
-    read_back: list[dict[str, str]] = [{} for _ in groups]  # per group: attname → column later rows read
     links: list[tuple[Model, str, Model]] = []
-    bodies: list[tuple[type[Model], list[Any], list[str]]] = []
+    shape: list[tuple[type[Model], tuple[tuple[tuple[int, int, str, bool], ...], ...]]] = []
     params: list[Any] = []
     for group, objs in enumerate(groups):
         model = type(objs[0])
@@ -309,44 +336,31 @@ def insert_together(
         for position, obj in enumerate(objs):
             pointing = _pointing(obj, place, group)
             attributes = obj.__dict__
-            values = []
-            for f, as_is in columns:
+            reads = []  # (column index, source group, source column, suffixed) of the values read
+            for index, (f, as_is) in enumerate(columns):
                 name = f.attname
                 target = pointing.get(name)
                 value = (
                     Written(target, target._meta.pk.attname) if target is not None else attributes.get(name)
                 )
                 if name in own:
-                    values.append(f"({own[name][0]})")
                     params.extend(own[name][1])
                 elif type(value) is Written:
-                    sql, value_params = _read_sql(value, place, read_back, group, connection)
-                    values.append(sql)
-                    params.extend(value_params)
+                    source, source_position = _source(value, place, group)
+                    column = value.obj._meta.get_field(value.attname).column
+                    reads.append((index, source, column, bool(value.suffix)))
+                    params.append(source_position)
+                    if value.suffix:
+                        params.append(value.suffix)
                 else:
-                    values.append("%s")
                     params.append(_db_value(obj, attributes, f, as_is, connection))
             links.extend((obj, name, target) for name, target in pointing.items())
-            rows.append(f"({', '.join(values)})")
+            rows.append(tuple(reads))
             place[id(obj)] = (group, position)
-        bodies.append((model, [f for f, _ in columns], rows))
-    quote = connection.ops.quote_name
-    withs, select = [], []
-    for group, (model, fields, rows) in enumerate(bodies):
-        pk = model._meta.pk.column
-        returning = dict.fromkeys([pk, *read_back[group].values()])
-        if group == 0:
-            returning.update(dict.fromkeys(model._meta.get_field(name).column for name in computed or {}))
-        withs.append(
-            f"w{group} AS (INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-            f"VALUES {', '.join(rows)} RETURNING {', '.join(quote(c) for c in returning)})"
-        )
-        select.append(f"ARRAY(SELECT {quote(pk)} FROM w{group})")
-    select += [
-        f"(SELECT {quote(groups[0][0]._meta.get_field(name).column)} FROM w0)" for name in computed or {}
-    ]
+        shape.append((model, tuple(rows)))
+    expressions = tuple((name, sql) for name, (sql, _params) in (computed or {}).items())
     cursor = kept_cursor(connection)
-    cursor.execute(f"WITH {', '.join(withs)} SELECT {', '.join(select)}", params)
+    cursor.execute(_together_sql(tuple(shape), expressions, using), params)
     row = cursor.fetchone()
     for objs, keys in zip(groups, row[: len(groups)], strict=True):
         for obj, key in zip(objs, keys, strict=True):
@@ -388,21 +402,55 @@ def _relations(model: type[Model]) -> list[Any]:
     return [f for f in model._meta.concrete_fields if f.is_relation]
 
 
-def _read_sql(
-    value: Written,
-    place: dict[int, tuple[int, int]],
-    read_back: list[dict[str, str]],
-    group: int,
-    connection: Any,
-) -> Statement:
+def _source(value: Written, place: dict[int, tuple[int, int]], group: int) -> tuple[int, int]:
     where = place.get(id(value.obj))
     if where is None or where[0] >= group:
         raise ValueError(WRITTEN_LATER)
-    source, position = where
-    column = value.obj._meta.get_field(value.attname).column
-    read_back[source][value.attname] = column
-    sql = f"(SELECT {connection.ops.quote_name(column)} FROM w{source} OFFSET %s LIMIT 1)"
-    return (f"({sql} || %s)", [position, value.suffix]) if value.suffix else (sql, [position])
+    return where
+
+
+@functools.lru_cache(maxsize=256)
+def _together_sql(
+    shape: tuple[tuple[type[Model], tuple[tuple[tuple[int, int, str, bool], ...], ...]], ...],
+    computed: tuple[tuple[str, str], ...],
+    alias: str,
+) -> str:
+    """The statement of `insert_together` for one shape of rows: written once, as a submission of one
+    item (or of one bundle) always has the same shape."""
+    quote = connections[alias].ops.quote_name
+    expressions = dict(computed)
+    read_back: list[dict[str, None]] = [{} for _ in shape]  # per group: the columns later rows read
+    withs = []
+    for group, (model, rows) in enumerate(shape):
+        fields = [f for f, _ in _columns(model, alias)]
+        values = []
+        for reads in rows:
+            row = [
+                f"({expressions[f.attname]})" if group == 0 and f.attname in expressions else "%s"
+                for f in fields
+            ]
+            for index, source, column, suffixed in reads:
+                read_back[source][column] = None
+                row[index] = f"(SELECT {quote(column)} FROM w{source} OFFSET %s LIMIT 1)" + (
+                    " || %s" if suffixed else ""
+                )
+            values.append(f"({', '.join(row)})")
+        withs.append((model, fields, values))
+    parts, select = [], []
+    for group, (model, fields, values) in enumerate(withs):
+        pk = model._meta.pk.column
+        returning = dict.fromkeys([pk, *read_back[group]])
+        if group == 0:
+            returning.update(dict.fromkeys(model._meta.get_field(name).column for name in expressions))
+        parts.append(
+            f"w{group} AS (INSERT INTO {quote(model._meta.db_table)} "
+            f"({', '.join(quote(f.column) for f in fields)}) VALUES {', '.join(values)} "
+            f"RETURNING {', '.join(quote(c) for c in returning)})"
+        )
+        select.append(f"ARRAY(SELECT {quote(pk)} FROM w{group})")
+    first = shape[0][0]
+    select += [f"(SELECT {quote(first._meta.get_field(name).column)} FROM w0)" for name in expressions]
+    return f"WITH {', '.join(parts)} SELECT {', '.join(select)}"
 
 
 def _fill_written(obj: Model, written: set[int]) -> None:
