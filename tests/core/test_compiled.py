@@ -16,7 +16,7 @@ from yiwang.accounts.models import ApiToken, User, UserKind
 from yiwang.accounts.services import token_digest
 from yiwang.cases.models import Application, Case
 from yiwang.core import protection
-from yiwang.core.compiled import Compiled, kept_cursor
+from yiwang.core.compiled import Compiled, kept_cursor, remember_related
 from yiwang.core.inserts import insert, insert_statement, new
 
 pytestmark = pytest.mark.django_db
@@ -334,3 +334,23 @@ def test_new_makes_a_model_with_an_init_signal_receiver_through_its_init():
     finally:
         post_init.disconnect(receiver, sender=Case)
     assert seen == ["n"]
+
+
+def test_remembered_rows_are_the_relation_without_a_query_and_filtering_still_asks_the_database():
+    citizen, other = make_citizen(), make_citizen()
+    expires = timezone.now() + timedelta(hours=1)
+    mine = [ApiToken.objects.create(user=citizen, digest=f"mine{i}", expires_at=expires) for i in range(2)]
+    ApiToken.objects.create(user=other, digest="mine-too-but-theirs", expires_at=expires)
+    loaded = User.objects.get(pk=citizen.pk)
+
+    remember_related(loaded, "api_tokens", mine[:1])
+
+    with CaptureQueriesContext(connection) as queries:
+        assert list(loaded.api_tokens.all()) == mine[:1]
+    assert len(queries) == 0
+    found = list(loaded.api_tokens.filter(digest__startswith="mine").order_by("pk"))
+    assert found == mine, "a filter queries this user's tokens, and only theirs"
+    with CaptureQueriesContext(connection) as queries:
+        assert found[1].user is loaded, "rows the filter brings know their user"
+    assert len(queries) == 0
+    assert loaded.api_tokens.exclude(digest="mine0").get() == mine[1]
