@@ -417,6 +417,9 @@ def _together_sql(
 ) -> str:
     """The statement of `insert_together` for one shape of rows: written once, as a submission of one
     item (or of one bundle) always has the same shape."""
+    # A row reads an earlier one by its position in that group's RETURNING, and keys come back in
+    # that order too: PostgreSQL returns an INSERT's rows in the order of its VALUES, which Django's
+    # bulk_create relies on as well.
     quote = connections[alias].ops.quote_name
     expressions = dict(computed)
     read_back: list[dict[str, None]] = [{} for _ in shape]  # per group: the columns later rows read
