@@ -116,8 +116,8 @@ def test_a_column_computed_by_the_database_is_written_and_set_on_the_instance():
 
 
 def test_insert_stores_exactly_what_save_stores_for_every_kind_of_value():
-    # Values the fast path must not send as they are: a choices member, a lazy string, an integer as
-    # text, a datetime in another zone; and values it may: plain str, int, bool, an aware datetime.
+    # Values the fast path must not send as they are: a lazy string, an integer as text, a datetime in
+    # another zone; and values it may: plain str, a choices member (a str), int, bool, an aware datetime.
     joined = datetime(2026, 3, 4, 5, 6, 7, 890000, tzinfo=ZoneInfo("Asia/Shanghai"))
     values = {
         "kind": UserKind.STAFF,

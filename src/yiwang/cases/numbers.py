@@ -53,10 +53,6 @@ def _prefix() -> str:
     return f"{settings.YIWANG_REGION_CODE}-{timezone.localdate():%Y%m%d}-"
 
 
-def case_number(application_number: str, index: int) -> str:
-    """办件编号: the application's number and the member's position (…-01, …-02)."""
-    return application_number + case_number_suffix(index)
-
-
 def case_number_suffix(index: int) -> str:
+    """办件编号 is the application's number and this: the member's position (…-01, …-02)."""
     return f"-{index:02d}"

@@ -65,7 +65,7 @@ def _new_fields(model: type[Model]) -> list[tuple[str, str, Any, Any]]:
         if f.generated:
             continue
         if not f.is_relation and f.descriptor_class not in (DeferredAttribute, SealedAttribute):
-            raise TypeError(f"{model.__name__}.{f.name}: compiled.new does not know its descriptor")
+            raise TypeError(f"{model.__name__}.{f.name}: inserts.new does not know its descriptor")
         setter = _relation_setter(f, getattr(model, f.name).__set__) if f.is_relation else None
         out.append((f.name, f.attname, setter, f))
     return out
@@ -100,6 +100,8 @@ def _relation_setter(field: Any, descriptor_set: Callable[[Any, Any], None]) -> 
 
 Statement = tuple[str, list[Any]]
 
+COMPUTED_ONE_ROW = "由数据库计算的字段只能用于单行、可返回结果的插入"
+
 
 def insert(
     objs: Sequence[M],
@@ -122,7 +124,7 @@ def insert(
     connection = connections[using]
     computed = computed or {}
     if computed and (len(objs) > 1 or not _returns(connection)):
-        raise NotSupportedError("由数据库计算的字段只能用于单行、可返回结果的插入")
+        raise NotSupportedError(COMPUTED_ONE_ROW)
     sql, params = insert_statement(objs, using=using, computed=computed)
     cursor = kept_cursor(connection)
     if along and connection.vendor == "postgresql":
@@ -191,9 +193,10 @@ def _columns(model: type[Model], alias: str) -> list[tuple[Any, Callable[[Any], 
 
     Preparing a value through its field (pre_save, get_db_prep_save) cost 3-4 µs even where it
     changes nothing, and a submission writes some 140 of them. The test passes only values of the
-    exact type the field returns as they are, for Django's own field classes (not subclasses, which
-    may prepare differently) and never for fields that set their value on save (auto_now); every
-    other value, and None, goes through the field as before.
+    exact type the field returns as they are (for text, any str: Django's text fields return a
+    TextChoices member as it is), for Django's own field classes (not subclasses, which may prepare
+    differently) and never for fields that set their value on save (auto_now); every other value,
+    and None, goes through the field as before.
     """
     connection = connections[alias]
     fields = [
@@ -323,7 +326,7 @@ def insert_together(
             written.update(id(obj) for obj in objs)
         return
     if computed and len(groups[0]) > 1:
-        raise NotSupportedError("由数据库计算的字段只能用于单行、可返回结果的插入")
+        raise NotSupportedError(COMPUTED_ONE_ROW)
     place: dict[int, tuple[int, int]] = {}  # id(instance) → (group, position)
     links: list[tuple[Model, str, Model]] = []
     shape: list[tuple[type[Model], tuple[tuple[tuple[int, int, str, bool], ...], ...]]] = []
