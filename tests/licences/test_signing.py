@@ -8,6 +8,7 @@ import subprocess
 import pytest
 from gmssl import sm2
 
+from yiwang.core.digests import sm3_hex
 from yiwang.licences import signing
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,7 @@ def key() -> _Key:
     return _Key(signing.new_key_pair())
 
 
-DIGEST = signing.sm3_hex("测试证照".encode())
+DIGEST = sm3_hex("测试证照".encode())
 
 
 def test_a_signature_verifies_with_the_public_key(key):
@@ -80,7 +81,7 @@ def test_canonical_bytes_are_sorted_compact_utf8():
 
 
 def test_the_fingerprint_is_the_sm3_of_the_uncompressed_point(key):
-    assert key.fingerprint == signing.sm3_hex(bytes.fromhex("04" + key.public_key))
+    assert key.fingerprint == sm3_hex(bytes.fromhex("04" + key.public_key))
 
 
 def test_gmssl_sign_with_sm3_verifies_our_signatures(key):

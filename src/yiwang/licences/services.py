@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from yiwang.catalog.models import Department
+from yiwang.core.digests import sm3_hex
 from yiwang.core.errors import Conflict, ValidationFailed
 from yiwang.core.identifiers import normalize_id_number, normalize_uscc
 from yiwang.licences import signing
@@ -259,7 +260,7 @@ def licence_create(
         case=case,
         key=key,
     )
-    licence.digest = signing.sm3_hex(signing.canonical_bytes(signed_payload(licence)))
+    licence.digest = sm3_hex(signing.canonical_bytes(signed_payload(licence)))
     licence.signature = signing.sign(key, licence.digest)
     licence.save()
     return licence
@@ -417,7 +418,7 @@ class VerifyResult:
 def licence_verify(licence: Licence, *, today: date | None = None) -> VerifyResult:
     """验证: recompute the digest of the stored data and check the issuer's signature over it."""
     key = licence.key
-    digest = signing.sm3_hex(signing.canonical_bytes(signed_payload(licence)))
+    digest = sm3_hex(signing.canonical_bytes(signed_payload(licence)))
     problem = ""
     if digest != licence.digest:
         problem = "证照数据与签名时不一致"

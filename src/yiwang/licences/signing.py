@@ -33,6 +33,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from gmssl import sm2
 
+from yiwang.core.digests import sm3_hex
 from yiwang.core.errors import DomainError
 
 if TYPE_CHECKING:
@@ -72,12 +73,6 @@ class NewKeyPair:
 
 
 # ---- digests and canonical form ----------------------------------------------------------------
-
-
-def sm3_hex(data: bytes) -> str:
-    digest = hashes.Hash(hashes.SM3())
-    digest.update(data)
-    return digest.finalize().hex()
 
 
 def canonical_bytes(payload: dict[str, Any]) -> bytes:

@@ -8,12 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from cryptography.hazmat.primitives import hashes
 from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
 from yiwang.core.compiled import Compiled
+from yiwang.core.digests import sm3_hex
 from yiwang.core.inserts import Statement, insert, new
 from yiwang.sharing.models import ChainHead, DataUse
 
@@ -39,12 +39,6 @@ HASHED_FIELDS = [
     "refusal",
     "prev_hash",
 ]
-
-
-def sm3_hex(data: bytes) -> str:
-    digest = hashes.Hash(hashes.SM3())
-    digest.update(data)
-    return digest.finalize().hex()
 
 
 def canonical_hash(values: dict[str, Any], fields: list[str]) -> str:
