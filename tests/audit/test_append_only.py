@@ -163,3 +163,23 @@ def test_entries_of_one_chain_still_verify_when_the_trail_grows_to_more(trail, s
     call_command("audit", "verify")
 
     assert f"审计日志哈希链完整：共 {len(trail) + 4} 条" in capsys.readouterr().out
+
+
+def test_a_row_key_picks_the_same_chain_in_python_and_in_a_postgresql_write(settings):
+    from django.db import connection
+
+    from yiwang.sharing.models import ChainHead
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the head is locked inside a write on PostgreSQL only")
+    settings.YIWANG_AUDIT_CHAINS = 4
+    for number in range(4):
+        ChainHead.objects.create(name=chain.head_name(number), seq=0, hash=chain.GENESIS)
+    picked = {}
+    with connection.cursor() as cursor:
+        for key in range(1, 13):
+            cursor.execute(*chain.head_lock(str(key)))
+            picked[key] = cursor.fetchone()[0]
+
+    assert picked == {key: chain.head_name(chain.chain_for("cases.application", str(key))) for key in picked}
+    assert set(picked.values()) == {"audit", "audit.1", "audit.2", "audit.3"}

@@ -238,3 +238,24 @@ def test_the_application_form_material_is_the_form_filled_in(world):
     assert response.status_code == 201, response.json()
     form = next(m for m in response.json()["materials"] if m["name"] == "出生登记申请表")
     assert (form["way"], form["note"]) == ("form", "以在线填报的申请表代替")
+
+
+def test_a_submission_on_postgresql_locks_its_audit_chain_in_its_write_and_the_trail_verifies(
+    world, settings
+):
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.YIWANG_AUDIT_CHAINS = 2
+    for _ in range(2):  # the first submission on each chain makes its head
+        assert world.apply().status_code == 201
+    with CaptureQueriesContext(connection) as queries:
+        assert world.apply().status_code == 201
+
+    locks = [q["sql"] for q in queries if "FOR UPDATE" in q["sql"]]
+    if connection.vendor == "postgresql":
+        assert len(locks) == 1 and locks[0].startswith("WITH w0 AS (INSERT INTO"), locks
+    entries = list(AuditEntry.objects.filter(action="application.submit").order_by("id"))
+    assert {e.chain for e in entries} == {0, 1}
+    call_command("audit", "verify")

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from tests.factories import make_citizen, make_id_number
 from yiwang.accounts.models import ApiToken, User, UserKind
-from yiwang.core.inserts import Written, insert_together, new
+from yiwang.core.inserts import FIRST_KEY, Written, insert_together, new
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +94,30 @@ def test_rows_pointing_at_rows_already_stored_are_written_as_insert_writes_them(
     insert_together([tokens])
 
     assert sorted(ApiToken.objects.filter(user=stored).values_list("digest", flat=True)) == ["x", "y"]
+
+
+def test_then_reads_one_row_in_the_same_statement_with_the_first_key_on_postgresql_only():
+    stored = make_citizen()
+    users = [_user("then-first"), _user("then-second")]
+    then = (f"SELECT username, {FIRST_KEY} FROM accounts_user WHERE id = %s FOR UPDATE", [stored.pk])
+
+    with CaptureQueriesContext(connection) as queries:
+        row = insert_together([users], then=then)
+
+    if connection.vendor == "postgresql":
+        assert len(queries) == 1
+        assert row == (stored.username, users[0].pk), "the stored row, and the first group's first key"
+    else:
+        assert row is None, "elsewhere `then` is not run"
+    assert User.objects.filter(username__in=["then-first", "then-second"]).count() == 2
+
+
+def test_then_finding_no_row_gives_nones_and_the_rows_are_still_written():
+    user = _user("then-none")
+
+    row = insert_together(
+        [[user]], then=(f"SELECT username, id FROM accounts_user WHERE id = -{FIRST_KEY}", [])
+    )
+
+    assert row == ((None, None) if connection.vendor == "postgresql" else None)
+    assert User.objects.filter(pk=user.pk, username="then-none").exists()

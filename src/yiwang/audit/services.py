@@ -51,11 +51,13 @@ def record(
     object_type: str = "",
     object_id: str = "",
     along: Sequence[Statement] = (),
+    head: chain.LockedHead | None = None,
 ) -> AuditEntry:
     """记录审计日志: append one entry; the actor defaults to the request's user ("系统" without one).
 
     `object_type`/`object_id` name an object that cannot be passed as `obj` (a deleted row, say).
     `along`: the caller's own writes of the change, sent in the entry's INSERT (core.inserts.insert).
+    `head`: the head of the object's chain as the caller's statement locked it (`chain.head_lock`).
 
     Runs in the caller's transaction when there is one, so the entry commits with the change it records.
     """
@@ -77,6 +79,7 @@ def record(
         object_label=mask_text(label or _label(obj))[:LABEL_MAX],
         detail=masked_detail(detail),
         along=along,
+        head=head,
     )
 
 

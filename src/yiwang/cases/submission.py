@@ -16,6 +16,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from yiwang.accounts.models import User, UserKind
+from yiwang.audit import chain as audit_chain
 from yiwang.audit import services as audit
 from yiwang.audit.models import AuditAction
 from yiwang.cases import deadlines, numbers
@@ -41,7 +42,8 @@ from yiwang.core.changes import Kept
 from yiwang.core.compiled import Compiled, copy_loaded, remember_related
 from yiwang.core.errors import Conflict, DomainError, ValidationFailed
 from yiwang.core.identifiers import IdentifierError, normalize_id_number, normalize_uscc
-from yiwang.core.inserts import Statement, Written, insert_statement, insert_together, new
+from yiwang.core.inserts import FIRST_KEY, Statement, Written, insert_statement, insert_together, new
+from yiwang.sharing.chain import LockedHead
 
 
 class Forbidden(DomainError):
@@ -116,7 +118,7 @@ def application_submit(
     # (owner, key) constraint when its record is written, which rolls the retry's work back.
     try:
         with transaction.atomic():
-            application = _submit(
+            application, head = _submit(
                 actor=actor,
                 item=item,
                 bundle=bundle,
@@ -127,11 +129,11 @@ def application_submit(
                 channel=channel,
                 sharing_consent=sharing_consent,
             )
-            # Last: the audit chain's head stays locked from here until the commit, so every other
-            # submission waits on it only for the append itself. The key's record is written in the
-            # entry's INSERT, a round trip fewer.
+            # Last: the audit chain's head stays locked from the write (or the append) until the
+            # commit, so every other submission on the chain waits on it only for the append itself.
+            # The key's record is written in the entry's INSERT, a round trip fewer.
             key_record = _key_record(actor, idempotency_key, digest, application) if idempotency_key else []
-            _audit_submission(application, actor, item, bundle, along=key_record)
+            _audit_submission(application, actor, item, bundle, along=key_record, head=head)
     except (IntegrityError, DomainError):
         # A retry of a submission that committed (its key's record could not be written), or raced
         # it and lost, answers with the first result; so does one that would no longer pass (the
@@ -177,7 +179,8 @@ def _submit(
     materials: list[dict[str, Any]],
     channel: str,
     sharing_consent: bool = False,
-) -> Application:
+) -> tuple[Application, LockedHead | None]:
+    """The stored application, and its audit chain's head when the write locked it."""
     problems = Problems()
     if channel not in Channel.values:
         problems.add("channel", "渠道须为 web、mobile、window、kiosk 或 api")
@@ -192,15 +195,31 @@ def _submit(
     provided = collect_materials(actor, who, [v for _m, v in target.versions], materials, problems)
     if problems.fields:
         raise ValidationFailed(problems.fields)
-    application = _store(actor=actor, target=target, who=who, form=form, provided=provided, channel=channel)
     shared = [p for p in provided if p.shared]
-    if shared or sharing_consent:
+    sharing = bool(shared or sharing_consent)
+    # The use log's head is locked before the audit trail's, as everywhere: with a use to log, the
+    # audit head is locked by the entry's append, not by the write.
+    application, head = _store(
+        actor=actor,
+        target=target,
+        who=who,
+        form=form,
+        provided=provided,
+        channel=channel,
+        lock_head=not sharing,
+    )
+    if sharing:
         _record_sharing(application, actor=actor, who=who, shared=shared, consent=sharing_consent)
-    return application
+    return application, head
 
 
 def _audit_submission(
-    application: Application, actor: User, item: str | None, bundle: str | None, along: list[Statement]
+    application: Application,
+    actor: User,
+    item: str | None,
+    bundle: str | None,
+    along: list[Statement],
+    head: LockedHead | None,
 ) -> None:
     audit.record(
         action=AuditAction.APPLICATION_SUBMIT,
@@ -214,6 +233,7 @@ def _audit_submission(
             "cases": [{"number": case.number, "to": case.status} for case in application.cases.all()],
         },
         along=along,
+        head=head,
     )
 
 
@@ -640,9 +660,11 @@ def _store(
     form: dict[str, Any],
     provided: list[Provided],
     channel: str,
-) -> Application:
+    lock_head: bool = False,
+) -> tuple[Application, LockedHead | None]:
     """Write the application, its materials, its cases and their first events: on PostgreSQL in one
-    statement (core.inserts.insert_together), the application's number drawn in it.
+    statement (core.inserts.insert_together), the application's number drawn in it; with `lock_head`,
+    the same statement locks the head of the application's audit chain and returns it.
 
     Online submissions go straight to 预审 by the department (the case is stored in its final state,
     with both events); window ones are checked on the spot. The returned application carries what
@@ -732,16 +754,18 @@ def _store(
                 )
             )
         events.append(own)
-    insert_together(
+    locked = insert_together(
         [[application], materials, cases, [event for own in events for event in own]],
         computed={"number": drawn} if drawn else None,
+        then=audit_chain.head_lock(FIRST_KEY) if lock_head else None,
     )
     for case, own in zip(cases, events, strict=True):
         remember_related(case, "events", own)
     cases.sort(key=lambda c: c.number)
     remember_related(application, "cases", cases)
     remember_related(application, "materials", materials)
-    return application
+    head = LockedHead(*locked) if locked is not None and locked[0] is not None else None
+    return application, head
 
 
 _VERSION_ITEM = ItemVersion._meta.get_field("item")

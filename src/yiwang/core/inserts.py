@@ -301,9 +301,16 @@ class Written:
 WRITTEN_LATER = "Written 只能读取同一次 insert_together 中先前各组的行"
 
 
+FIRST_KEY = "{first_key}"
+
+
 def insert_together(
-    groups: Sequence[Sequence[Model]], *, using: str = "default", computed: dict[str, Statement] | None = None
-) -> None:
+    groups: Sequence[Sequence[Model]],
+    *,
+    using: str = "default",
+    computed: dict[str, Statement] | None = None,
+    then: Statement | None = None,
+) -> tuple[Any, ...] | None:
     """INSERT each group's instances (one model a group) in order, where rows point at rows of
     earlier groups that have no key yet: by a foreign key set to such an instance (`new(CaseEvent,
     case=case)` before the case is written) or by a `Written` value.
@@ -312,10 +319,15 @@ def insert_together(
     returned keys the later ones read: a round trip per group fewer. Elsewhere one `insert` a group.
     `computed` is the first group's, as with `insert` (one row). Afterwards every instance holds its
     key, its foreign keys and the values the database worked out.
+
+    `then`: a SELECT of at most one row sent in the same statement on PostgreSQL (a lock to take
+    once the rows are in, say), where `{first_key}` stands for the first group's first key; its row
+    is returned, all None when it found none. Like every part of one statement it sees the tables
+    as they were before the statement. Elsewhere it is not run and None is returned.
     """
     groups = [list(objs) for objs in groups if objs]
     if not groups:
-        return
+        return None
     connection = connections[using]
     if connection.vendor != "postgresql":
         written: set[int] = set()
@@ -324,7 +336,7 @@ def insert_together(
                 _fill_written(obj, written)
             insert(objs, using=using, computed=computed if index == 0 else None)
             written.update(id(obj) for obj in objs)
-        return
+        return None
     if computed and len(groups[0]) > 1:
         raise NotSupportedError(COMPUTED_ONE_ROW)
     place: dict[int, tuple[int, int]] = {}  # id(instance) → (group, position)
@@ -362,15 +374,18 @@ def insert_together(
             place[id(obj)] = (group, position)
         shape.append((model, tuple(rows)))
     expressions = tuple((name, sql) for name, (sql, _params) in (computed or {}).items())
+    if then is not None:
+        params.extend(then[1])
     cursor = kept_cursor(connection)
-    cursor.execute(_together_sql(tuple(shape), expressions, using), params)
+    cursor.execute(_together_sql(tuple(shape), expressions, then[0] if then else None, using), params)
     row = cursor.fetchone()
+    read = len(groups) + len(expressions)
     for objs, keys in zip(groups, row[: len(groups)], strict=True):
         for obj, key in zip(objs, keys, strict=True):
             setattr(obj, obj._meta.pk.attname, key)
             obj._state.adding = False
             obj._state.db = using
-    for name, value in zip(computed or {}, row[len(groups) :], strict=True):
+    for name, value in zip(computed or {}, row[len(groups) : read], strict=True):
         setattr(groups[0][0], name, value)
     for obj, name, target in links:
         obj.__dict__[name] = target.pk  # not through the attribute, which would drop the cached target
@@ -378,6 +393,7 @@ def insert_together(
     for objs in groups:
         for obj in objs:
             _fill_written(obj, everything)
+    return tuple(row[read:]) if then is not None else None
 
 
 def _pointing(obj: Model, place: dict[int, tuple[int, int]], group: int) -> dict[str, Model]:
@@ -416,6 +432,7 @@ def _source(value: Written, place: dict[int, tuple[int, int]], group: int) -> tu
 def _together_sql(
     shape: tuple[tuple[type[Model], tuple[tuple[tuple[int, int, str, bool], ...], ...]], ...],
     computed: tuple[tuple[str, str], ...],
+    then: str | None,
     alias: str,
 ) -> str:
     """The statement of `insert_together` for one shape of rows: written once, as a submission of one
@@ -456,7 +473,16 @@ def _together_sql(
         select.append(f"ARRAY(SELECT {quote(pk)} FROM w{group})")
     first = shape[0][0]
     select += [f"(SELECT {quote(first._meta.get_field(name).column)} FROM w0)" for name in expressions]
-    return f"WITH {', '.join(parts)} SELECT {', '.join(select)}"
+    if then is None:
+        return f"WITH {', '.join(parts)} SELECT {', '.join(select)}"
+    # Joined, not a subquery: PostgreSQL takes a row lock (FOR UPDATE) in a WITH query, not in an
+    # expression; the join keeps the statement's one row when `then` finds none.
+    first_key = f"(SELECT {quote(first._meta.pk.column)} FROM w0 LIMIT 1)"
+    parts.append(f"then_ AS MATERIALIZED ({then.replace(FIRST_KEY, first_key)})")
+    select.append("then_.*")
+    return (
+        f"WITH {', '.join(parts)} SELECT {', '.join(select)} FROM (SELECT 1) AS one_ LEFT JOIN then_ ON TRUE"
+    )
 
 
 def _fill_written(obj: Model, written: set[int]) -> None:

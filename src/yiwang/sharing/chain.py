@@ -101,6 +101,15 @@ def _head_move_sql() -> str:
     )
 
 
+@dataclass(frozen=True)
+class LockedHead:
+    """A chain's head as the caller's own statement locked it (SELECT … FOR UPDATE)."""
+
+    name: str
+    seq: int
+    hash: str
+
+
 def append_row(
     model: type[M],
     chain: str,
@@ -108,20 +117,24 @@ def append_row(
     values: dict[str, Any],
     scope: dict[str, Any] | None = None,
     along: Sequence[Statement] = (),
+    head: LockedHead | None = None,
 ) -> M:
     """Append one row at the end of any chain. Concurrent appends queue on the head row's lock, held
     until the caller's transaction ends: a row commits with the change it records, or not at all.
     Within the caller's transaction there is no savepoint: a failed append fails the whole change.
 
-    `along`: the caller's own writes, sent in the row's INSERT (core.inserts.insert)."""
+    `along`: the caller's own writes, sent in the row's INSERT (core.inserts.insert).
+    `head`: the head as the caller locked it in this transaction, which saves locking it here."""
+    if head is not None and head.name != chain:
+        raise ValueError(f"locked head {head.name!r} is not the head of chain {chain!r}")
     with transaction.atomic(savepoint=False):
-        head = locked_head(model, chain, scope)
+        last: LockedHead | ChainHead = head if head is not None else locked_head(model, chain, scope)
         # Milliseconds: kept so that hashes of rows written before backups kept microseconds still match.
         now = timezone.now()
         row = {
-            "seq": head.seq + 1,
+            "seq": last.seq + 1,
             "at": now.replace(microsecond=now.microsecond // 1000 * 1000),
-            "prev_hash": head.hash,
+            "prev_hash": last.hash,
             **values,
         }
         row["hash"] = canonical_hash(row, fields)
