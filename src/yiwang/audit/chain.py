@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 
 from yiwang.audit.models import AuditEntry
 from yiwang.core.inserts import Statement
@@ -28,6 +27,7 @@ from yiwang.sharing.chain import (
     LockedHead,
     append_row,
     canonical_hash,
+    head_lock_sql,
     locked_head,
     verify_chain,
 )
@@ -98,21 +98,11 @@ def head_lock(key_sql: str) -> Statement:
     `chain_for` picks it, returning (name, seq, hash): for a statement that writes the object and
     takes the lock its entry needs, a round trip fewer than `append` locking it (PostgreSQL).
     No row when the head is missing; `append` then makes it."""
-    table, name, seq, hash_ = _head_columns()
     chains = _chains()
-    chosen = (
-        "%s"
-        if chains == 1
-        else f"CASE WHEN mod({key_sql}, %s) = 0 THEN %s ELSE %s || mod({key_sql}, %s)::text END"
-    )
-    params: list[Any] = [CHAIN] if chains == 1 else [chains, CHAIN, f"{CHAIN}.", chains]
-    return f"SELECT {name}, {seq}, {hash_} FROM {table} WHERE {name} = {chosen} FOR UPDATE", params
-
-
-def _head_columns() -> tuple[str, str, str, str]:
-    meta, quote = ChainHead._meta, connection.ops.quote_name
-    name, seq, hash_ = (quote(meta.get_field(f).column) for f in ("name", "seq", "hash"))
-    return quote(meta.db_table), name, seq, hash_
+    if chains == 1:
+        return head_lock_sql("%s"), [CHAIN]
+    chosen = f"CASE WHEN mod({key_sql}, %s) = 0 THEN %s ELSE %s || mod({key_sql}, %s)::text END"
+    return head_lock_sql(chosen), [chains, CHAIN, f"{CHAIN}.", chains]
 
 
 def append(*, along: Sequence[Statement] = (), head: LockedHead | None = None, **values: Any) -> AuditEntry:

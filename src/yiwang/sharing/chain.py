@@ -93,12 +93,23 @@ def _head_move(chain: str, seq: int, hash_: str) -> tuple[str, list[Any]]:
 
 @functools.cache
 def _head_move_sql() -> str:
-    meta = ChainHead._meta
-    quote = connection.ops.quote_name
-    return (
-        f"UPDATE {quote(meta.db_table)} SET {quote(meta.get_field('seq').column)} = %s, "
-        f"{quote(meta.get_field('hash').column)} = %s WHERE {quote(meta.get_field('name').column)} = %s"
-    )
+    table, name, seq, hash_ = _head_columns()
+    return f"UPDATE {table} SET {seq} = %s, {hash_} = %s WHERE {name} = %s"
+
+
+def head_lock_sql(name_sql: str) -> str:
+    """A SELECT locking the head whose name the SQL expression `name_sql` gives, returning its
+    (name, seq, hash) as `LockedHead` takes them: for a caller's own statement (audit.chain.head_lock)."""
+    table, name, seq, hash_ = _head_columns()
+    return f"SELECT {name}, {seq}, {hash_} FROM {table} WHERE {name} = {name_sql} FOR UPDATE"
+
+
+@functools.cache
+def _head_columns() -> tuple[str, str, str, str]:
+    """ChainHead's table and its name, seq and hash columns, quoted."""
+    meta, quote = ChainHead._meta, connection.ops.quote_name
+    name, seq, hash_ = (quote(meta.get_field(f).column) for f in ("name", "seq", "hash"))
+    return quote(meta.db_table), name, seq, hash_
 
 
 @dataclass(frozen=True)
