@@ -22,11 +22,16 @@ install: $(UV) system-packages
 system-packages:
 	@scripts/system-packages
 
+# The address printed on paper notices (their QR code and link) and shown by the kiosk: YIWANG_SITE_URL
+# when set (behind a proxy or a domain), else where this server listens; listening on every interface
+# (0.0.0.0), this machine's first address instead, as 0.0.0.0 opens nothing on a phone.
+run: export YIWANG_SITE_URL := $(or $(YIWANG_SITE_URL),http://$(or $(if $(filter 0.0.0.0 ::,$(HOST)),$(firstword $(shell hostname -I 2>/dev/null))),$(HOST)):$(PORT))
 run: install
 	$(VENV)/bin/yiwang migrate --noinput
 	$(VENV)/bin/yiwang load_demo
 	$(VENV)/bin/yiwang collectstatic --noinput --verbosity 0
 	@echo "一网通办 serving on http://$(HOST):$(PORT)/ (admin: /admin/, API: /api/v1/docs)"
+	@echo "notices link to $$YIWANG_SITE_URL (set YIWANG_SITE_URL to the public address behind a proxy)"
 	$(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) --workers $(WORKERS) --blocking-threads 1 --log-level warning yiwang.wsgi:application
 
 test: install

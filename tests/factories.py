@@ -151,6 +151,18 @@ def make_id_number(n: int, region: str = "330102", birth: str = "19900101") -> s
     return first17 + id_number_check_char(first17)
 
 
+VERIFIED_AT_WINDOW: dict[str, Any] = {"real_name_method": "window"}
+
+
+def _verified(values: dict[str, Any]) -> dict[str, Any]:
+    """Applicants are real-name verified unless a test says `real_name_method=""`."""
+    from django.utils import timezone
+
+    if values.get("real_name_method") and "real_name_verified_at" not in values:
+        values["real_name_verified_at"] = timezone.now()
+    return values
+
+
 def make_citizen(**overrides: Any) -> Any:
     from yiwang.accounts.models import User
 
@@ -160,9 +172,10 @@ def make_citizen(**overrides: Any) -> Any:
         "kind": "person",
         "name": f"市民{n}",
         "id_number": make_id_number(n),
+        **VERIFIED_AT_WINDOW,
     }
     values.update(overrides)
-    return User.objects.create_user(password="pw-Yiwang-2026", **values)
+    return User.objects.create_user(password="pw-Yiwang-2026", **_verified(values))
 
 
 def make_company(**overrides: Any) -> Any:
@@ -175,10 +188,11 @@ def make_company(**overrides: Any) -> Any:
         "name": f"示范企业{n}有限公司",
         "legal_representative": "法人代表",
         "legal_representative_id_number": make_id_number(n + 500),
+        **VERIFIED_AT_WINDOW,
     }
     values["uscc"] = _business_uscc(50_000 + n)
     values.update(overrides)
-    return User.objects.create_user(password="pw-Yiwang-2026", **values)
+    return User.objects.create_user(password="pw-Yiwang-2026", **_verified(values))
 
 
 def _business_uscc(n: int) -> str:

@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A person working for a company they hold a mandate of: request.user is the company.
+    "yiwang.accounts.acting.ActingEntityMiddleware",
     # Who and from where, for the audit trail: bound for the request, cleared after the response.
     "yiwang.audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -107,6 +109,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "yiwang.channels.identity.identity",
             ],
         },
     },
@@ -258,7 +261,18 @@ YIWANG_PLEDGE_CHECK_DAYS = env_int("YIWANG_PLEDGE_CHECK_DAYS", 20)
 YIWANG_USCC_WHITELIST = env_list("YIWANG_USCC_WHITELIST", [])
 # 自助终端: the ID-card reader plugin (yiwang.channels.kiosk.readers) and the idle sign-out, in seconds.
 YIWANG_KIOSK_CARD_READER = env_str("YIWANG_KIOSK_CARD_READER", "keypad")
+# 实名核验: a provider that checks name + ID number (accounts.verification); empty: none configured.
+YIWANG_REALNAME_PROVIDER = env_str("YIWANG_REALNAME_PROVIDER", "")
+YIWANG_REALNAME_URL = env_str("YIWANG_REALNAME_URL", "")
+YIWANG_REALNAME_KEY = env_str("YIWANG_REALNAME_KEY", "")
+YIWANG_REALNAME_TIMEOUT = env_int("YIWANG_REALNAME_TIMEOUT", 5)
 YIWANG_KIOSK_IDLE_SECONDS = env_int("YIWANG_KIOSK_IDLE_SECONDS", 120)
+# 办件进度查询 (channels.track): application numbers are sequential, so failed lookups are limited per
+# number and per client address (across numbers) within a window; past either, every try is refused
+# until the window ends. A service hall behind one address may need a higher per-address limit.
+YIWANG_TRACK_FAILURES_PER_NUMBER = env_int("YIWANG_TRACK_FAILURES_PER_NUMBER", 5)
+YIWANG_TRACK_FAILURES_PER_ADDRESS = env_int("YIWANG_TRACK_FAILURES_PER_ADDRESS", 20)
+YIWANG_TRACK_WINDOW_MINUTES = env_int("YIWANG_TRACK_WINDOW_MINUTES", 15)
 
 LOGGING = {
     "version": 1,

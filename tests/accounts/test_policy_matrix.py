@@ -140,6 +140,7 @@ def _url(endpoint: Endpoint, cast: dict[str, Any]) -> str:
         "identifier": "1.2.156.3005.2.0.0.0.1.0",
         "check_id": "1",
         "mark_id": "1",
+        "account_id": "1",
     }
     route = endpoint.route
     for name, value in values.items():

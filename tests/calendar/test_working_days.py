@@ -1,6 +1,7 @@
 """Working-day arithmetic. Every expected date below was read off chinese-calendar 1.11's tables
 (2025: 春节 01-28..02-04, 调休 01-26 Sun and 02-08 Sat; 国庆+中秋 10-01..10-08, 调休 09-28 Sun and
-10-11 Sat. 2024: 国庆 10-01..10-07, 调休 09-29 Sun and 10-12 Sat)."""
+10-11 Sat. 2024: 国庆 10-01..10-07, 调休 09-29 Sun and 10-12 Sat). Years past its data: see
+test_statutory_holidays.py."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 from yiwang.calendar import selectors
 from yiwang.calendar.checks import check_calendar_coverage
 from yiwang.calendar.index import (
-    HOLIDAY_OVERRIDES_PER_YEAR,
+    ARRANGEMENT_OVERRIDES_PER_YEAR,
     SPAN_FIRST,
     SPAN_LAST,
     WorkingCalendar,
@@ -30,6 +31,7 @@ from yiwang.calendar.selectors import (
     is_working_day,
     working_days_between,
 )
+from yiwang.calendar.statutory import RULES_FIRST_YEAR, statutory_holidays
 
 NATIONAL = WorkingCalendar()
 LAST_KNOWN_YEAR = official_years()[-1]
@@ -110,13 +112,14 @@ def test_datetimes_are_refused_so_the_local_day_is_explicit():
         NATIONAL.is_working_day(datetime(2025, 10, 1, 12))
 
 
-def test_unknown_years_fall_back_to_weekends():
+def test_years_past_the_data_count_weekdays_minus_the_statutory_holidays():
     year = LAST_KNOWN_YEAR + 1
-    assert year in NATIONAL.unknown_years
+    assert year in NATIONAL.computed_years and year not in NATIONAL.unknown_years
     assert 2003 in NATIONAL.unknown_years and 2004 not in NATIONAL.unknown_years
     weekdays = sum(1 for d in range(1, 366 + 1) if _day(year, d) and _day(year, d).weekday() < 5)
-    assert NATIONAL.working_days_between(date(year - 1, 12, 31), date(year, 12, 31)) == weekdays
-    assert NATIONAL.is_working_day(date(year, 1, 1)) is (date(year, 1, 1).weekday() < 5)  # 元旦 unknown
+    closed = sum(1 for d in statutory_holidays(year) if d.weekday() < 5)
+    assert NATIONAL.working_days_between(date(year - 1, 12, 31), date(year, 12, 31)) == weekdays - closed
+    assert not NATIONAL.is_working_day(date(year, 1, 1))  # 元旦, whatever the weekday
 
 
 def _day(year: int, day_of_year: int) -> date | None:
@@ -124,16 +127,23 @@ def _day(year: int, day_of_year: int) -> date | None:
     return d if d.year == year else None
 
 
-def test_coverage_warns_for_unknown_years_near_today_until_their_holidays_are_entered():
+def test_coverage_warns_for_years_without_arrangement_near_today_until_their_adjustments_are_entered():
     today = date(LAST_KNOWN_YEAR, 11, 23)
     warnings = NATIONAL.coverage_warnings(today=today)
     assert [w[:6] for w in warnings] == [f"{LAST_KNOWN_YEAR + 1} 年", f"{LAST_KNOWN_YEAR + 2} 年"]
     assert f"只覆盖到 {LAST_KNOWN_YEAR} 年" in warnings[0] and "工作日调整" in warnings[0]
 
+    # The 调休 rows alone: weekends worked and weekdays closed beyond the statutory days.
     next_year = LAST_KNOWN_YEAR + 1
-    closures = [d for d in (date(next_year, 2, 1) + timedelta(days=i) for i in range(30)) if d.weekday() < 5]
-    entered = WorkingCalendar(overrides=dict.fromkeys(closures[:HOLIDAY_OVERRIDES_PER_YEAR], False))
+    spring = [date(next_year, 2, 1) + timedelta(days=i) for i in range(30)]
+    adjustments = {d: d.weekday() >= 5 for d in spring if d not in statutory_holidays(next_year)}
+    entered = WorkingCalendar(overrides=dict(list(adjustments.items())[:ARRANGEMENT_OVERRIDES_PER_YEAR]))
     assert [w[:6] for w in entered.coverage_warnings(today=today)] == [f"{LAST_KNOWN_YEAR + 2} 年"]
+
+    # The old way, every closed weekday typed in statutory days included, counts as well.
+    closures = [d for d in spring if d.weekday() < 5][:ARRANGEMENT_OVERRIDES_PER_YEAR]
+    typed_in = WorkingCalendar(overrides=dict.fromkeys(closures, False))
+    assert [w[:6] for w in typed_in.coverage_warnings(today=today)] == [f"{LAST_KNOWN_YEAR + 2} 年"]
 
     one_typhoon = WorkingCalendar(overrides={closures[0]: False})
     assert len(one_typhoon.coverage_warnings(today=today)) == 2
@@ -147,7 +157,9 @@ def _reference_add(start: date, n: int) -> date:
     """Day-by-day walk, the slow definition the index must agree with."""
 
     def working(d: date) -> bool:
-        return chinese_calendar.is_workday(d) if d.year in official_years() else d.weekday() < 5
+        if d.year in official_years():
+            return chinese_calendar.is_workday(d)
+        return d.weekday() < 5 and (d.year < RULES_FIRST_YEAR or d not in statutory_holidays(d.year))
 
     if n == 0:
         d = start
@@ -226,7 +238,8 @@ def test_coverage_warnings_clear_once_the_year_is_entered_as_overrides():
     start = date(LAST_KNOWN_YEAR + 1, 2, 1)
     weekdays = [d for d in (start + timedelta(days=i) for i in range(30)) if d.weekday() < 5]
     DayOverride.objects.bulk_create(
-        DayOverride(date=d, is_working_day=False, name="春节") for d in weekdays[:HOLIDAY_OVERRIDES_PER_YEAR]
+        DayOverride(date=d, is_working_day=False, name="春节")
+        for d in weekdays[:ARRANGEMENT_OVERRIDES_PER_YEAR]
     )
     selectors.calendar_invalidate()
     assert [w[:6] for w in calendar_coverage_warnings(today=today)] == [f"{LAST_KNOWN_YEAR + 2} 年"]
@@ -234,7 +247,7 @@ def test_coverage_warnings_clear_once_the_year_is_entered_as_overrides():
 
 @pytest.mark.django_db
 def test_system_check_reports_each_coverage_warning_as_calendar_w001():
-    messages = check_calendar_coverage()
+    messages = check_calendar_coverage(databases=["default"])
     assert [m.msg for m in messages] == calendar_coverage_warnings()
     assert {m.id for m in messages} <= {"calendar.W001"}
 

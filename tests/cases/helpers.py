@@ -25,8 +25,10 @@ class ApiUser:
     def _headers(self, extra: dict[str, str] | None = None) -> dict[str, str]:
         return {"HTTP_AUTHORIZATION": f"Bearer {self.token}", **(extra or {})}
 
-    def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
-        return self.client.get(f"/api/v1{path}", params or {}, **self._headers())
+    def get(
+        self, path: str, params: dict[str, Any] | None = None, headers: dict[str, str] | None = None
+    ) -> Any:
+        return self.client.get(f"/api/v1{path}", params or {}, **self._headers(headers))
 
     def post(self, path: str, body: dict[str, Any], headers: dict[str, str] | None = None) -> Any:
         return self.client.post(

@@ -134,7 +134,7 @@ def test_bundle_is_accepted_once_and_processed_in_parallel_honouring_the_prerequ
         assert registration.act(cases["企业设立登记"], action, **body).status_code == 200
     missing = registration.act(cases["企业设立登记"], "complete", result={"name": "营业执照"})
     assert missing.status_code == 422
-    assert missing.json()["fields"]["result.data"] == ["后续事项需要以下办理结果数据：uscc"]
+    assert missing.json()["fields"]["result.data.uscc"] == ["后续事项需要“统一社会信用代码”，请填写"]
     done = registration.act(
         cases["企业设立登记"],
         "complete",

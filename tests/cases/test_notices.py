@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 import pypdf
 import pytest
+import qrcode
 import time_machine
 
 from tests.cases.helpers import ApiUser
@@ -218,3 +219,35 @@ def test_unknown_notice_kind_is_rejected(world):
     response = _notice(world.citizen, application["number"], "licence")
 
     assert response.status_code == 422
+
+
+def _qr_modules(pdf: bytes) -> set[tuple[int, int]]:
+    """The dark modules of the notice's QR code, read from the PDF: WeasyPrint draws the QR's SVG path
+    as one unit square per module (`x y m`, `x+1 y l`, `x+1 y+1 l`, `x y+1 l`) in module coordinates."""
+    content = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].get_contents().get_data().decode("latin-1")
+    square = re.compile(r"^(\d+) (\d+) m\n(\d+) (\d+) l\n(\d+) (\d+) l\n(\d+) (\d+) l\nh$", re.MULTILINE)
+    modules = set()
+    for match in square.finditer(content):
+        x, y, *corners = (int(v) for v in match.groups())
+        if corners == [x + 1, y, x + 1, y + 1, x, y + 1]:
+            modules.add((x, y))
+    return modules
+
+
+def _expected_modules(url: str) -> set[tuple[int, int]]:
+    code = qrcode.QRCode(border=1)
+    code.add_data(url)
+    return {(x, y) for y, row in enumerate(code.get_matrix()) for x, dark in enumerate(row) if dark}
+
+
+def test_notice_link_and_qr_code_lead_to_the_site_url(world, settings):
+    settings.SITE_URL = "https://zwfw.example.gov.cn/"
+    application = _submit(world)
+    _act(world.officer, application["cases"][0]["number"], "accept")
+
+    response = _notice(world.citizen, application["number"], "acceptance")
+
+    url = f"https://zwfw.example.gov.cn/track/{application['number']}/"
+    assert url in _text(response)
+    assert "127.0.0.1" not in _text(response)
+    assert _qr_modules(response.content) == _expected_modules(url)

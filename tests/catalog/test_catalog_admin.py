@@ -103,14 +103,14 @@ def test_import_page_loads_an_exported_file(catalog_admin):
     assert "导入完成" in response.content.decode()
 
 
-def test_calendar_admin_warns_about_years_without_holiday_data(catalog_admin):
+def test_calendar_admin_warns_about_years_without_the_state_councils_arrangement(catalog_admin):
     user = make_staff(codes.StaffRole.CATALOG_ADMIN, is_staff=True, is_superuser=True)
     catalog_admin.force_login(user)
     import time_machine
 
     with time_machine.travel("2026-11-23 10:00 +0800", tick=False):
         page = catalog_admin.get("/admin/calendar/dayoverride/").content.decode()
-    assert "2027 年的法定节假日尚未收录" in page
+    assert "2027 年的法定节假日已依《全国年节及纪念日放假办法》推算，但国务院的调休安排" in page
 
 
 def test_a_new_item_gets_its_first_draft_in_the_admin(catalog_admin):
@@ -123,6 +123,8 @@ def test_a_new_item_gets_its_first_draft_in_the_admin(catalog_admin):
         "item": item.pk,
         **{k: v for k, v in values.items() if k != "form_schema"},
         "form_schema": json.dumps(values["form_schema"]),
+        "channels": ["1", "2"],  # checkboxes
+        "recipients": ["1"],
         "change_note": "首版",
         "cross_region_scope": "0",
         "materials-TOTAL_FORMS": 0,

@@ -97,6 +97,24 @@ def test_import_refuses_to_change_a_published_version_and_writes_nothing():
     assert catalog_export() == exported
 
 
+def test_a_revising_import_publishes_a_changed_version_as_the_next_one_once():
+    exported = build_catalog()
+    revised = copy.deepcopy(exported)
+    row = next(v for v in revised["items"][0]["versions"] if v["status"] == "published")
+    row["keywords"] = "开公司 营业证"
+
+    counts = catalog_import(revised, revise=True)
+
+    item = ServiceItem.objects.get(code="AMR-001")
+    current = item.published_version
+    assert counts["versions"] == 1
+    assert (current.version, current.keywords, current.change_note) == (3, "开公司 营业证", "目录修订")
+    assert item.versions.get(version=1).status == codes.VersionStatus.RETIRED, "never changed, only retired"
+    assert catalog_import(copy.deepcopy(revised), revise=True)["versions"] == 0, (
+        "a second run changes nothing"
+    )
+
+
 def test_import_reports_duplicate_item_codes_in_the_file():
     exported = build_catalog()
     wipe()

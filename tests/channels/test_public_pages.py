@@ -288,17 +288,18 @@ def test_guide_shows_the_whole_standard_guide(client):
         "7 个工作日",
         "需现场采集指纹",
         "Ⅲ级 网上受理办理、现场领取结果",
-        "窗口办理、网上办理",
+        "窗口办理",
+        "网上申请",
         "全国通办",
         "市民中心一楼",
         "工作日 9:00-17:00",
         "0571-87280000",
         "中华人民共和国普通护照",
-        "预约办理：支持",
-        "物流快递：支持",
-        "自助终端：不支持",
+        "邮寄送达",
     ]:
         assertContains(response, text)
+    # The platform takes no bookings: the guide does not offer them although the catalog records them.
+    assertNotContains(response, "预约")
 
 
 def test_guide_shows_version_and_publish_date(client):
@@ -392,7 +393,7 @@ def test_guide_lists_fees(client):
     response = client.get(guide_url(version))
 
     assertContains(response, "普通护照")
-    assertContains(response, "<strong>120</strong> 元/本", html=False)
+    assertContains(response, "<strong>120 元/本</strong>", html=False)
 
 
 def test_guide_of_free_item_says_no_fee(client):

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja.security import HttpBearer, django_auth
 
+from yiwang.accounts.acting import entity_for_request
 from yiwang.accounts.services import api_token_user
 
 
@@ -14,6 +15,7 @@ class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = api_token_user(token)
         if user is not None:
+            user = entity_for_request(request, user)  # X-Acting-Entity: a company the person acts for
             request.user = user
         return user
 

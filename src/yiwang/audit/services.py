@@ -63,6 +63,10 @@ def record(
     """
     ctx = context.current()
     actor = actor if actor is not None else _request_user(ctx)
+    person = getattr(ctx.request, "acting_person", None)
+    if person is not None and actor is not None and actor.pk != person.pk:
+        # A person working in a company's name: the trail names who it was (经办人).
+        detail = {**(detail or {}), "acting_person": {"id": person.pk, "name": person.name}}
     department = actor.department if actor is not None and actor.department_id else None
     return chain.append(
         actor_id=actor.pk if actor is not None else None,

@@ -22,4 +22,4 @@ class CalendarConfig(AppConfig):
         post_delete.connect(
             calendar_invalidate_on_change, sender=DayOverride, dispatch_uid="calendar_override_deleted"
         )
-        checks.register(check_calendar_coverage)
+        checks.register(check_calendar_coverage, checks.Tags.database)

@@ -1,4 +1,9 @@
-"""System check calendar.W001: the national holiday data runs out soon."""
+"""System check calendar.W001: the State Council holiday arrangement runs out soon.
+
+A database check: it reads the override table, so like Django's own it reports only when a
+command names a database (`migrate`, `check --database default`), not before every command —
+`make run` prints it once, from `migrate`, not again from `load_demo`.
+"""
 
 from __future__ import annotations
 
@@ -13,13 +18,16 @@ from django.utils import timezone
 from yiwang.calendar.index import coverage_warnings, official_years
 
 HINT = (
-    "在管理后台“工作日历 › 工作日调整”中逐日录入该年的放假和调休安排；运行 `yiwang calendar_check` 查看详情。"
+    "法定节假日已自动计算；国务院安排公布后，在管理后台“工作日历 › 工作日调整”中逐日录入调休："
+    "周末上班日（勾选“是否工作日”）和法定节假日以外的放假日。运行 `yiwang calendar_check` 查看详情。"
 )
 
 
 def check_calendar_coverage(
-    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+    app_configs: Sequence[AppConfig] | None = None, databases: Sequence[str] | None = None, **kwargs: Any
 ) -> list[CheckMessage]:
+    if not databases:
+        return []
     if app_configs is not None and not any(config.label == "calendar" for config in app_configs):
         return []
     from yiwang.calendar.models import DayOverride

@@ -13,13 +13,17 @@ from types import MappingProxyType
 
 import chinese_calendar
 
+from yiwang.calendar.statutory import RULES_FIRST_YEAR, statutory_holidays
+
 SPAN_FIRST = date(2000, 1, 1)
 SPAN_LAST = date(2060, 12, 31)
 
-# A year counts as entered by hand once it has this many weekday closures among the overrides.
-# Every year chinese-calendar knows (2004–2026) has 16–23 closed weekdays, while local closures
-# (typhoons, snow) come one or two at a time — so 10 means "someone typed in the national schedule".
-HOLIDAY_OVERRIDES_PER_YEAR = 10
+# A year's State Council arrangement counts as entered by hand once this many of its overrides
+# differ from a plain Mon–Fri week (a weekday closed or a weekend worked). The 调休 of each year
+# chinese-calendar knows (2004–2026), beyond today's statutory days, is 10–26 such rows (2025: 11,
+# 2026: 15) — more if the statutory days are typed in too — while local closures (typhoons, snow)
+# come one or two at a time; 8 leaves room for a lighter arrangement.
+ARRANGEMENT_OVERRIDES_PER_YEAR = 8
 WARNING_HORIZON_YEARS = 2
 
 
@@ -33,7 +37,9 @@ class WorkingCalendar:
     """工作日历 over [first, last]: Mon–Fri, minus statutory holidays, plus 调休 working weekends
     (from chinese-calendar), with `overrides` (date → is working day) winning over both.
 
-    Years chinese-calendar does not know fall back to weekends + overrides; they are listed in
+    Years chinese-calendar does not know, from 2025 on, use Mon–Fri minus the statutory holidays
+    computed by law (statutory.py) + overrides: they are `computed_years`, whose 调休 only the
+    overrides can bring. Earlier unknown years (other rules then) are weekends + overrides only:
     `unknown_years`.
 
     Counting convention (行政许可法 §82, 民法典 §201): the start day is never counted.
@@ -71,6 +77,7 @@ class WorkingCalendar:
         self._cumulative = array("i", [0]) * self._size
         self._ordinals = array("i")
         holidays, workdays, known = chinese_calendar.holidays, chinese_calendar.workdays, self.known_years
+        computed = {day for year in self.computed_years for day in statutory_holidays(year)}
         count = 0
         for i in range(self._size):
             day = date.fromordinal(self._base + i)
@@ -81,7 +88,7 @@ class WorkingCalendar:
                     # Same rule as chinese_calendar.is_workday, which rescans its tables on every call.
                     working = day in workdays or (weekday and day not in holidays)
                 else:
-                    working = weekday
+                    working = weekday and day not in computed
             if working:
                 self._working[i] = 1
                 self._ordinals.append(self._base + i)
@@ -89,9 +96,18 @@ class WorkingCalendar:
             self._cumulative[i] = count
 
     @property
+    def computed_years(self) -> tuple[int, ...]:
+        """Years of the span without chinese-calendar data whose statutory holidays are computed."""
+        return tuple(y for y in self._years_without_data() if y >= RULES_FIRST_YEAR)
+
+    @property
     def unknown_years(self) -> tuple[int, ...]:
-        """Years of the span counted as weekends + overrides only (no national holiday data)."""
-        return tuple(y for y in range(self.first.year, self.last.year + 1) if y not in self.known_years)
+        """Years of the span counted as weekends + overrides only (before 2025, no holiday data)."""
+        return tuple(y for y in self._years_without_data() if y < RULES_FIRST_YEAR)
+
+    def has_official_arrangement(self, year: int) -> bool:
+        """True when chinese-calendar knows `year` or the overrides hold its State Council arrangement."""
+        return year_has_official_arrangement(year, known_years=self.known_years, overrides=self.overrides)
 
     def is_working_day(self, day: date) -> bool:
         return bool(self._working[self._offset(day)])
@@ -122,8 +138,11 @@ class WorkingCalendar:
         return self._cumulative[j] - self._cumulative[i] if j > i else 0
 
     def coverage_warnings(self, *, today: date) -> list[str]:
-        """Chinese warnings for years from `today` to `today` + 2 that lack national holiday data."""
+        """Chinese warnings for years from `today` to `today` + 2 without the State Council arrangement."""
         return coverage_warnings(known_years=self.known_years, overrides=self.overrides, today=today)
+
+    def _years_without_data(self) -> list[int]:
+        return [y for y in range(self.first.year, self.last.year + 1) if y not in self.known_years]
 
     def _offset(self, day: date) -> int:
         if isinstance(day, datetime):
@@ -140,23 +159,36 @@ class WorkingCalendar:
         return date.fromordinal(self._ordinals[k])
 
 
+def year_has_official_arrangement(year: int, *, known_years: range, overrides: Mapping[date, bool]) -> bool:
+    """chinese-calendar knows `year`, or its overrides hold the State Council arrangement (see
+    ARRANGEMENT_OVERRIDES_PER_YEAR)."""
+    if year in known_years:
+        return True
+    # A closed weekday or a worked weekend: what an arrangement's 调休 rows look like.
+    changes = sum(1 for d, working in overrides.items() if d.year == year and working == (d.weekday() >= 5))
+    return changes >= ARRANGEMENT_OVERRIDES_PER_YEAR
+
+
 def coverage_warnings(*, known_years: range, overrides: Mapping[date, bool], today: date) -> list[str]:
-    """One warning per year near `today` that chinese-calendar does not know and that has not had
-    its State Council arrangement entered as overrides (see HOLIDAY_OVERRIDES_PER_YEAR)."""
+    """One warning per year near `today` without the State Council arrangement: chinese-calendar
+    does not know it and it has not been entered as overrides."""
     warnings = []
     for year in range(today.year, today.year + WARNING_HORIZON_YEARS + 1):
-        if year in known_years:
-            continue
-        closures = sum(
-            1 for d, working in overrides.items() if d.year == year and not working and d.weekday() < 5
-        )
-        if closures >= HOLIDAY_OVERRIDES_PER_YEAR:
+        if year_has_official_arrangement(year, known_years=known_years, overrides=overrides):
             continue
         covered = (
             f"只覆盖到 {known_years[-1]} 年" if year > known_years[-1] else f"只覆盖 {known_years[0]} 年起"
         )
-        warnings.append(
-            f"{year} 年的法定节假日尚未收录（chinese-calendar {chinese_calendar.__version__} {covered}），"
-            "该年按周末 + 本地调整计算，请在“工作日调整”中录入国务院公布的安排"
-        )
+        source = f"chinese-calendar {chinese_calendar.__version__} {covered}"
+        if year >= RULES_FIRST_YEAR:
+            text = (
+                f"{year} 年的法定节假日已依《全国年节及纪念日放假办法》推算，但国务院的调休安排"
+                f"（周末上班、连休、补假）尚未录入（{source}），请在“工作日调整”中录入"
+            )
+        else:  # the rules of that time are not computed: weekends only
+            text = (
+                f"{year} 年的法定节假日尚未收录（{source}），该年按周末 + 本地调整计算，"
+                "请在“工作日调整”中录入国务院公布的安排"
+            )
+        warnings.append(text)
     return warnings

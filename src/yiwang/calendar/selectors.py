@@ -58,9 +58,16 @@ def next_working_day(day: date) -> date:
     return working_calendar().next_working_day(day)
 
 
+def year_has_official_arrangement(year: int) -> bool:
+    """The State Council arrangement (调休 included) of `year` is known: from chinese-calendar or
+    entered as overrides. Otherwise the year counts the statutory holidays only, and its
+    deadlines may move once the arrangement is published."""
+    return working_calendar().has_official_arrangement(year)
+
+
 def calendar_coverage_warnings(*, today: date | None = None) -> list[str]:
-    """Chinese warnings for years from this year to +2 with no national holiday data and no
-    arrangement entered by hand; empty when the calendar is complete for the near future."""
+    """Chinese warnings for years from this year to +2 without the State Council arrangement (their
+    statutory holidays are computed, their 调休 is missing); empty when the near future is complete."""
     return working_calendar().coverage_warnings(today=today or timezone.localdate())
 
 

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 
 from yiwang.accounts.models import User, UserKind
 from yiwang.accounts.policy import APPLICANT, CASE_ACTIONS, INTAKE, Subject, subjects_of
-from yiwang.cases.models import ONLINE_CHANNELS, Application, Case
+from yiwang.cases.models import ONLINE_CHANNELS, Application, Case, Channel
 from yiwang.cases.states import Action, CaseStatus
 from yiwang.catalog.codes import StaffRole
 
@@ -23,10 +23,16 @@ def is_applicant(user: User) -> bool:
     return user.kind in (UserKind.PERSON, UserKind.LEGAL)
 
 
-# An applicant's own applications and cases: the one rule, used by the querysets below and by the
-# compiled queries of the status reads (services.load_application, selectors.case_detail).
-APPLICANT_OWNS_APPLICATION = "applicant_user"
-APPLICANT_OWNS_CASE = "application__applicant_user"
+def owns_application(owner: User | int, *, via: str = "") -> Q:
+    """An applicant's own applications: as the applicant, or as its 经办人 (a company's founder, a person
+    acting for a company). The one rule, used by the querysets below and by the compiled queries of the
+    status reads (services.load_application, selectors.case_detail); `via` reaches the application
+    from a related model ("application__" for cases)."""
+    return Q(**{f"{via}applicant_user": owner}) | Q(**{f"{via}agent_user": owner})
+
+
+def is_own_application(user: User, application: Application) -> bool:
+    return user.pk is not None and user.pk in (application.applicant_user_id, application.agent_user_id)
 
 
 def sees_own_only(user: User) -> bool:
@@ -39,7 +45,7 @@ def visible_applications(user: User) -> QuerySet[Application]:
     if not user.is_authenticated or not user.is_active:
         return applications.none()
     if is_applicant(user):
-        return applications.filter(**{APPLICANT_OWNS_APPLICATION: user})
+        return applications.filter(owns_application(user))
     if user.has_role(StaffRole.SUPERVISOR):
         return applications
     condition = Q(cases__department_id=user.department_id)
@@ -55,7 +61,7 @@ def visible_cases(user: User) -> QuerySet[Case]:
     if not user.is_authenticated or not user.is_active:
         return cases.none()
     if is_applicant(user):
-        return cases.filter(**{APPLICANT_OWNS_CASE: user})
+        return cases.filter(owns_application(user, via="application__"))
     if user.has_role(StaffRole.SUPERVISOR):
         return cases
     condition = Q(department_id=user.department_id)
@@ -69,18 +75,42 @@ def visible_cases(user: User) -> QuerySet[Case]:
     return cases.filter(condition)
 
 
+def taken_in_elsewhere(user: User, number: str) -> bool:
+    """Whether `number` is an online application (or a case of one) that this window clerk no longer
+    sees because it left the intake queue: another service point took it in, or §32 did.
+
+    Every clerk saw it in the queue, so saying it was taken (409) tells them nothing new, where the
+    404 of an object they may not see would say it vanished — what the losers of a race to accept
+    the same application got.
+    """
+    if not (user.is_authenticated and user.is_active and user.has_role(StaffRole.WINDOW_CLERK)):
+        return False
+    if not user.service_point_id:
+        return False
+    online = Application.objects.filter(channel__in=ONLINE_CHANNELS)
+    return online.filter(number=number).exists() or online.filter(cases__number=number).exists()
+
+
 def case_actions_for(user: User, case: Case) -> frozenset[str]:
     """The actions this user may take on this case: the policy's actions for each of the user's
     posts, narrowed to the cases that post answers for (the state machine decides the rest)."""
     if is_applicant(user):
-        return APPLICANT if case.application.applicant_user_id == user.pk else frozenset()
+        return APPLICANT if is_own_application(user, case.application) else frozenset()
     posts = subjects_of(user)
     allowed: set[str] = set()
     if Subject.WINDOW_CLERK in posts:
         clerk = CASE_ACTIONS[Subject.WINDOW_CLERK]
         # 一窗受理: the comprehensive window takes in any department's items.
         allowed |= clerk & INTAKE
-        if case.application.service_point_id and case.application.service_point_id == user.service_point_id:
+        # Only for what was made at this window: an online application also gets the point of the clerk
+        # who takes it in (services._keep_at_point), which keeps it on that desk but does not let the
+        # clerk supplement or withdraw for an applicant who never came to the window.
+        application = case.application
+        if (
+            application.service_point_id
+            and application.service_point_id == user.service_point_id
+            and application.channel == Channel.WINDOW
+        ):
             allowed |= clerk - INTAKE  # the applicant stands at the window; the clerk acts for them
     if case.department_id == user.department_id:
         for post in (Subject.DEPARTMENT_HEAD, Subject.OFFICER):

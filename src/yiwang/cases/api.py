@@ -48,7 +48,7 @@ class ApplicationFilters(Schema):
     page: int = Field(1, ge=1, le=10_000)
 
 
-@router.get("/applications", response=ApplicationPage, summary="我的申办（工作人员：职责范围内的申办）")
+@router.get("/applications", response=ApplicationPage, summary="我的办件（工作人员：职责范围内的申办）")
 @api_requires(Permission.CASE_READ)
 def list_applications(request: HttpRequest, filters: Query[ApplicationFilters]) -> HttpResponse:
     page = paginate(request, selectors.application_list(request.auth), filters.page)
@@ -94,11 +94,13 @@ def act_on_application(request: HttpRequest, number: str, payload: ActionIn) -> 
     "/applications/{number}/notices/{kind}.pdf",
     url_name="application_notice",
     summary="文书 PDF：acceptance 受理通知书 / refusal 不予受理通知书 / supplement 补正材料一次性告知书 / "
-    "completion 办结通知书",
+    "extension 延长审批期限告知书 / completion 办结通知书",
 )
 @api_requires(Permission.CASE_READ)
 def get_notice(
-    request: HttpRequest, number: str, kind: Literal["acceptance", "refusal", "supplement", "completion"]
+    request: HttpRequest,
+    number: str,
+    kind: Literal["acceptance", "refusal", "supplement", "extension", "completion"],
 ) -> HttpResponse:
     from yiwang.cases.notices import notice_pdf
 

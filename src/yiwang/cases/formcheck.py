@@ -7,7 +7,22 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError as SchemaViolation
 
+from yiwang.core.identifiers import IdentifierError, normalize_id_number, normalize_uscc
+
 _FORMATS = FormatChecker(formats=["date", "email"])
+# Identifier formats of our forms: the national check rules, not a pattern that any 18 digits pass.
+ID_NUMBER_FORMAT = "id-number"  # 公民身份号码, GB 11643
+USCC_FORMAT = "uscc"  # 统一社会信用代码, GB 32100
+
+
+@_FORMATS.checks(ID_NUMBER_FORMAT, raises=IdentifierError)
+def _is_id_number(value: object) -> bool:
+    return not isinstance(value, str) or bool(normalize_id_number(value))
+
+
+@_FORMATS.checks(USCC_FORMAT, raises=IdentifierError)
+def _is_uscc(value: object) -> bool:
+    return not isinstance(value, str) or bool(normalize_uscc(value))
 
 
 def _message(error: SchemaViolation) -> str:
@@ -35,6 +50,8 @@ def _message(error: SchemaViolation) -> str:
         case "pattern":
             return "格式不正确"
         case "format":
+            if isinstance(error.cause, IdentifierError):
+                return error.cause.message
             return {
                 "date": "应为 YYYY-MM-DD 格式的日期",
                 "date-time": "应为 ISO 8601 时间",
@@ -68,5 +85,36 @@ def form_errors(schema: dict[str, Any], data: Any, *, prefix: str = "form") -> d
         if error.validator == "additionalProperties":
             continue  # reported above, field by field
         key = ".".join([prefix, *path]) if path else prefix
-        errors.setdefault(key, []).append(_message(error))
+        message = _message(error)
+        if error.validator == "required":
+            message = _required_when(schema, error) + message
+        errors.setdefault(key, []).append(message)
     return errors
+
+
+def _required_when(schema: dict[str, Any], error: SchemaViolation) -> str:
+    """For a field required only in a case (`if`/`then`), the case: “证件领取方式为“邮寄送达”时”.
+
+    A plain “必填” next to a field the form marks optional would leave the applicant guessing why.
+    """
+    steps = list(error.absolute_schema_path)
+    if len(steps) < 2 or steps[-2] != "then":
+        return ""
+    node: Any = schema
+    fields = schema.get("properties") or {}
+    for step in steps[:-2]:
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            return ""
+        if isinstance(node, dict) and isinstance(node.get("properties"), dict):
+            fields = node["properties"]
+    condition = node.get("if") if isinstance(node, dict) else None
+    if not isinstance(condition, dict):
+        return ""
+    cases = [
+        f"{(fields.get(name) or {}).get('title') or name}为“{rule['const']}”"
+        for name, rule in (condition.get("properties") or {}).items()
+        if isinstance(rule, dict) and "const" in rule
+    ]
+    return f"{'且'.join(cases)}时" if cases else ""

@@ -83,6 +83,19 @@ class Application(models.Model):
     legal_representative = models.CharField("法定代表人", max_length=50, blank=True)
     legal_representative_id_number = EncryptedField("法定代表人身份号码", blank=True)
     legal_representative_id_number_index = BlindIndexField(source="legal_representative_id_number")
+    # 经办人: the natural person who applies for a legal person — the founder of a company-to-be, or
+    # a person acting for a company. Sees the application beside the applicant.
+    agent_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="经办人账号",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications_as_agent",
+    )
+    agent_name = models.CharField("经办人姓名", max_length=50, blank=True)
+    agent_id_number = EncryptedField("经办人身份号码", blank=True)
+    agent_id_number_index = BlindIndexField(source="agent_id_number")
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="提交人",

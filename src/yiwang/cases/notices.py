@@ -1,11 +1,11 @@
 """文书: an application's notices as A4 PDF, rendered from Django templates by WeasyPrint.
 
-Four kinds (notices_catalog.NOTICE_TITLES): 受理通知书, 不予受理通知书, 补正材料一次性告知书 and
-办结通知书. Each is drawn from the stored case records (events, supplement request, result, due
-dates), dated by the event it reports rather than by the download, so downloading it again gives the
-same paper unless the case itself changed (an extension or a special procedure moves the dues shown
-on the 受理通知书, and says so). Every notice carries a QR code of the public tracking page, so
-whoever holds the paper can check it.
+Five kinds (notices_catalog.NOTICE_TITLES): 受理通知书, 不予受理通知书, 补正材料一次性告知书,
+延长审批期限告知书 and 办结通知书. Each is drawn from the stored case records (events, supplement
+request, result, due dates), dated by the event it reports rather than by the download, so
+downloading it again gives the same paper unless the case itself changed (an extension or a special
+procedure moves the dues shown on the 受理通知书, and says so). Every notice carries a QR code of the
+public tracking page, so whoever holds the paper can check it.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from yiwang.cases.models import (
     SupplementRequest,
 )
 from yiwang.cases.notices_catalog import NOTICE_TITLES, notice_kinds
+from yiwang.cases.selectors import limit_text
 from yiwang.cases.states import Action, CaseStatus
 from yiwang.core.errors import NotFound
 from yiwang.core.masking import mask_id_number
@@ -43,7 +44,13 @@ from yiwang.core.masking import mask_id_number
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates" / "cases" / "notices"
 
 # 文号 prefix of each kind: 受〔2026〕330100-20260506-00000042号.
-NUMBER_PREFIX = {"acceptance": "受", "refusal": "不予受", "supplement": "补", "completion": "结"}
+NUMBER_PREFIX = {
+    "acceptance": "受",
+    "refusal": "不予受",
+    "supplement": "补",
+    "extension": "延",
+    "completion": "结",
+}
 
 # Keys under which an issued e-licence's identifier may appear in a case result.
 LICENCE_KEYS = ("licence_identifier", "licence")
@@ -147,6 +154,32 @@ def _supplement(application: Application, cases: list[Case], events: dict[int, l
     )
 
 
+def _extension(application: Application, cases: list[Case], events: dict[int, list[CaseEvent]]) -> Notice:
+    """§42: the reason for the extension, and each extended case's dues before and after it, as its
+    event recorded them on the day (services.case_extend) — a later suspension does not rewrite them."""
+    extended = _with_last(events, cases, Action.EXTEND)
+    rows = []
+    for case, event in extended:
+        data: dict[str, Any] = event.data if isinstance(event.data, dict) else {}
+        days = int(data.get("working_days") or case.extension_days)
+        rows.append(
+            {
+                "case": case,
+                "extended_on": _local(event.at),
+                "reason": event.reason,
+                "working_days": days,
+                "promised_limit": limit_text(case.promised_days, days),
+                "statutory_limit": limit_text(case.statutory_days, days),
+                "promised_due_before": _day(data.get("promised_due_before")),
+                "promised_due_after": _day(data.get("promised_due_after")) or case.promised_due,
+                "statutory_due_before": _day(data.get("statutory_due_before")),
+                "statutory_due_after": _day(data.get("statutory_due_after")) or case.statutory_due,
+            }
+        )
+    issued = max(_local(event.at) for _case, event in extended)
+    return Notice([case for case, _event in extended], rows, issued, {})
+
+
 def _completion(application: Application, cases: list[Case], events: dict[int, list[CaseEvent]]) -> Notice:
     completed = _with_last(events, cases, Action.COMPLETE)
     rows = []
@@ -180,6 +213,7 @@ BUILDERS = {
     "acceptance": _acceptance,
     "refusal": _refusal,
     "supplement": _supplement,
+    "extension": _extension,
     "completion": _completion,
 }
 
@@ -250,7 +284,7 @@ def _contacts(cases: list[Case]) -> list[dict[str, str]]:
 
 def _events(cases: list[Case]) -> dict[int, list[CaseEvent]]:
     by_case: dict[int, list[CaseEvent]] = {c.pk: [] for c in cases}
-    wanted = [Action.ACCEPT, Action.DEEMED_ACCEPT, Action.REFUSE, Action.DENY, Action.COMPLETE]
+    wanted = [Action.ACCEPT, Action.DEEMED_ACCEPT, Action.REFUSE, Action.EXTEND, Action.DENY, Action.COMPLETE]
     for event in CaseEvent.objects.filter(case__in=cases, action__in=wanted).order_by("at", "id"):
         by_case[event.case_id].append(event)
     return by_case
@@ -274,6 +308,11 @@ def _with_last(
 
 def _local(moment: Any) -> date:
     return timezone.localdate(moment)
+
+
+def _day(value: Any) -> date | None:
+    """A date kept in an event's JSON data (ISO text), or None if the event predates keeping it."""
+    return date.fromisoformat(value) if isinstance(value, str) and value else None
 
 
 def _qr_data_uri(url: str) -> str:

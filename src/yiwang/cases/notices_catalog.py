@@ -13,6 +13,7 @@ NOTICE_TITLES = {
     "acceptance": "受理通知书",
     "refusal": "不予受理通知书",
     "supplement": "补正材料一次性告知书",
+    "extension": "延长审批期限告知书",
     "completion": "办结通知书",
 }
 
@@ -26,6 +27,8 @@ def notice_kinds(application: Application, cases: list[Case]) -> list[str]:
         kinds.append("refusal")
     if SupplementRequest.objects.filter(case__in=cases).exists():
         kinds.append("supplement")
+    if Action.EXTEND in actions:
+        kinds.append("extension")
     if Action.COMPLETE in actions:
         kinds.append("completion")
     return kinds

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from yiwang.accounts.models import User
 from yiwang.accounts.policy import Permission, allows
-from yiwang.cases import selectors, timeline
+from yiwang.cases import access, selectors, timeline
 from yiwang.cases.models import (
     Application,
     ApplicationStatus,
@@ -203,6 +203,8 @@ def _notice_kinds(actions: set[str], supplement_requested: bool) -> list[str]:
         kinds.append("refusal")
     if supplement_requested:
         kinds.append("supplement")
+    if Action.EXTEND in actions:
+        kinds.append("extension")
     if Action.COMPLETE in actions:
         kinds.append("completion")
     return kinds
@@ -216,7 +218,7 @@ def application_detail(application: Application, user: User) -> dict[str, Any]:
     today = timezone.localdate(timezone=tz)
     events = [event_out(e, case.number, tz) for case in cases for e in events_by_case[case.pk]]
     events.sort(key=lambda e: (e["at"], e["case"]))
-    own = application.applicant_user_id == user.pk
+    own = access.is_own_application(user, application)
     items = {c.item_version_id: c.item_version.item for c in cases}
     item = None
     if application.item_version_id:
@@ -237,6 +239,14 @@ def application_detail(application: Application, user: User) -> dict[str, Any]:
             "id_number": application.applicant_id_number
             if own or application.applicant_id_type == "001"
             else mask_id_number(application.applicant_id_number),
+            "agent": {
+                "name": application.agent_name,
+                "id_number": application.agent_id_number
+                if application.agent_user_id == user.pk
+                else mask_id_number(application.agent_id_number),
+            }
+            if application.agent_name
+            else None,
         },
         "form": _as_seen_by(user, application.form),
         "created_at": timezone.localtime(application.created_at, tz),

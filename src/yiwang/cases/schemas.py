@@ -83,6 +83,10 @@ class DeadlinesOut(Out):
     deemed_accepted: bool
     promised_days: int
     statutory_days: int
+    promised_limit: str = Field(
+        description="承诺时限的文字表述，含依法延长的工作日，如“3 个工作日（已延长 10 个工作日）”"
+    )
+    statutory_limit: str = Field(description="法定时限的文字表述，含依法延长的工作日")
     promised_due: date | None
     statutory_due: date | None
     working_days_used: int | None
@@ -146,11 +150,19 @@ class CaseOut(CaseSummaryOut):
     events: list[EventOut]
 
 
+class AgentOut(Out):
+    """经办人: the natural person applying for a legal person (a founder, a person acting for a company)."""
+
+    name: str
+    id_number: str
+
+
 class ApplicantOut(Out):
     kind: str
     name: str
     id_type: str
-    id_number: str
+    id_number: str = Field(description="公民身份号码或统一社会信用代码；拟设立企业在设立登记办结前为空")
+    agent: AgentOut | None = None
 
 
 class NoticeOut(Out):

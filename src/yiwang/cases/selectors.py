@@ -72,7 +72,9 @@ CASE_DETAIL_FIELDS = (
     *(f.name for f in Case._meta.concrete_fields),
     "application__number",
     "application__applicant_user",
+    "application__agent_user",
     "application__service_point",
+    "application__channel",
     "item_version__name",
     "item_version__version",
     "item_version__item__code",
@@ -96,7 +98,7 @@ def _case_detail_shape(cases: QuerySet[Case]) -> QuerySet[Case]:
 
 _OWN_CASE = Compiled(
     lambda owner, number: _case_detail_shape(
-        Case.objects.filter(**{access.APPLICANT_OWNS_CASE: owner}, number=number)
+        Case.objects.filter(access.owns_application(owner, via="application__"), number=number)
     )[:1],
     int,
     str,
@@ -119,11 +121,20 @@ def case_detail(user: User, number: str) -> Case:
     return case
 
 
+def limit_text(days: int, extension_days: int = 0) -> str:
+    """A limit in words as it stands beside a due date: the due date includes an extension (§42), so
+    the limit says so — "3 个工作日（已延长 10 个工作日）", not a bare "3 个工作日" beside a date weeks away."""
+    text = f"{days} 个工作日" if days else "即办"
+    return f"{text}（已延长 {extension_days} 个工作日）" if extension_days else text
+
+
 def case_figures(case: Case, *, today: date | None = None) -> dict[str, Any]:
     """Deadline figures a page or API shows for a case."""
     today = today or timezone.localdate()
     running = case.status in ACTIVE
     return {
+        "promised_limit": limit_text(case.promised_days, case.extension_days),
+        "statutory_limit": limit_text(case.statutory_days, case.extension_days),
         "promised_due": case.promised_due,
         "statutory_due": case.statutory_due,
         "working_days_used": deadlines.working_days_used(case.accepted_on, today, case.suspended_days)
@@ -182,7 +193,7 @@ def tracking_timeline(application: Application) -> list[dict[str, Any]]:
 # (services.load_application and then the presenter's case, event and material queries would be four).
 _OWN_APPLICATION_CASES = Compiled(
     lambda owner, number: with_timeline(
-        Case.objects.filter(**{access.APPLICANT_OWNS_CASE: owner}, application__number=number)
+        Case.objects.filter(access.owns_application(owner, via="application__"), application__number=number)
         .select_related(
             "application__bundle",
             "application__item_version",

@@ -21,13 +21,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from yiwang.accounts.models import User
+from yiwang.accounts.policy import INTAKE
 from yiwang.calendar.selectors import add_working_days, working_days_between
 from yiwang.cases import access, deadlines
+from yiwang.cases.applicants import Applicant, Problems
+from yiwang.cases.founding import entity_establish, uscc_assign
+from yiwang.cases.handover import handover_errors, handover_materials, handover_spec, handover_values
 from yiwang.cases.models import (
     ONLINE_CHANNELS,
     Application,
     ApplicationMaterial,
     Case,
+    Channel,
     SupplementRequest,
     Suspension,
     SuspensionKind,
@@ -35,7 +40,7 @@ from yiwang.cases.models import (
 from yiwang.cases.pledges import pledge_checks_open
 from yiwang.cases.states import BEFORE_ACCEPTANCE, Action, CaseStatus, allowed_actions, is_allowed
 from yiwang.cases.status import application_refresh_status
-from yiwang.cases.submission import Applicant, Forbidden, Problems, collect_materials, provided_material
+from yiwang.cases.submission import Forbidden, collect_materials, provided_material
 from yiwang.cases.transitions_core import ActionNotAllowed, transition
 from yiwang.catalog.codes import StaffRole
 from yiwang.catalog.models import BundleDependency, Material
@@ -142,8 +147,12 @@ def _unmet_prerequisites(case: Case) -> list[Case]:
 # ---- intake ---------------------------------------------------------------------------------
 
 
-def deem_accepted_if_due(case: Case, *, today: date | None = None) -> bool:
-    """§32: past the notice deadline with no 补正 notice, the case counts as accepted on receipt."""
+def deem_accepted_if_due(case: Case, *, today: date | None = None, taken_in_by: User | None = None) -> bool:
+    """§32: past the notice deadline with no 补正 notice, the case counts as accepted on receipt.
+
+    `taken_in_by`: the clerk whose accept found the case past the deadline. The acceptance stays the
+    law's (a system event), but the clerk's service point keeps the case as if they had accepted it.
+    """
     today = today or timezone.localdate()
     if case.status not in BEFORE_ACCEPTANCE or today <= case.supplement_deadline:
         return False
@@ -160,8 +169,28 @@ def deem_accepted_if_due(case: Case, *, today: date | None = None) -> bool:
         deemed=True,
         action=Action.DEEMED_ACCEPT,
         reason=reason,
+        keeper=taken_in_by,
     )
     return True
+
+
+def _keep_at_point(case: Case, clerk: User | None) -> dict[str, Any]:
+    """一窗受理 keeps what it takes in: the case's field for transition(), naming the service point of the
+    clerk who accepts it or issues its 补正 notice; an online application records the same point.
+
+    An online application leaves the intake queue every window sees (access.ONLINE_INTAKE) at that
+    moment; the recorded point is what keeps it on that window's desk (access: own service point).
+    After a 补正 it comes back to the queue, and the window that takes it in then keeps it. One made
+    at a window stays with that window. Without a clerk (§32 by the sweep) nothing moves.
+    """
+    application = case.application
+    point_id = clerk.service_point_id if clerk is not None else None
+    if point_id is None or application.channel == Channel.WINDOW:
+        return {"service_point_id": case.service_point_id or point_id}
+    if application.service_point_id != point_id:
+        Application.objects.filter(pk=application.pk).update(service_point_id=point_id)
+        application.service_point_id = point_id
+    return {"service_point_id": point_id}
 
 
 def _accept(
@@ -174,6 +203,7 @@ def _accept(
     deemed: bool,
     action: str = Action.ACCEPT,
     reason: str = "",
+    keeper: User | None = None,
 ) -> Case:
     now = timezone.now()
     common = {
@@ -181,7 +211,7 @@ def _accept(
         "accepted_on": start,
         "deemed_accepted": deemed,
         "accepted_by": actor,
-        "service_point": case.service_point or (actor.service_point if actor else None),
+        **_keep_at_point(case, keeper or actor),
     }
     if _unmet_prerequisites(case):
         # Accepted at the window together with its bundle; its clock starts when the prerequisite is done.
@@ -291,6 +321,7 @@ def _request_supplement(case: Case, *, actor: User, role: str, items: Any, note:
         channel=channel,
         reason=note,
         event_data={"items": cleaned},
+        **_keep_at_point(case, actor),
     )
 
 
@@ -348,6 +379,9 @@ def _applicant_of(case: Case) -> Applicant:
         app.legal_representative,
         app.legal_representative_id_number,
         user=app.applicant_user,
+        agent_user=app.agent_user,
+        agent_name=app.agent_name,
+        agent_id_number=app.agent_id_number,
     )
 
 
@@ -454,15 +488,21 @@ def _clock_start(case: Case) -> date:
 
 @transaction.atomic
 def case_extend(*, actor: User, case: Case, reason: str, channel: str = "") -> Case:
-    """延长办理期限: once, with a reason and a department head's approval (§42)."""
+    """延长办理期限: once, with a reason and a department head's approval (§42).
+
+    The event keeps the dues before and after: the 延长审批期限告知书 (notices) tells the applicant
+    both, as they stood on the day, whatever later suspensions move.
+    """
     role = _authorise(actor, case, Action.EXTEND)
     reason = _reason(reason, required=True, label="延长期限")
     if case.extension_days:
         raise ActionNotAllowed(case, Action.EXTEND, "办理期限只能延长一次，该办件已延长过")
     if case.status not in (CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW, CaseStatus.SUSPENDED):
         raise ActionNotAllowed(case, Action.EXTEND)
+    before = {"promised_due_before": case.promised_due, "statutory_due_before": case.statutory_due}
     case.extension_days = settings.YIWANG_EXTENSION_DAYS
     dues = _dues_after_change(case)
+    after = {"promised_due_after": dues.get("promised_due"), "statutory_due_after": dues.get("statutory_due")}
     return transition(
         case,
         action=Action.EXTEND,
@@ -471,7 +511,10 @@ def case_extend(*, actor: User, case: Case, reason: str, channel: str = "") -> C
         role=role,
         channel=channel,
         reason=reason,
-        event_data={"working_days": case.extension_days},
+        event_data={
+            "working_days": case.extension_days,
+            **{name: day.isoformat() for name, day in {**before, **after}.items() if day is not None},
+        },
         extension_days=case.extension_days,
         **dues,
     )
@@ -513,7 +556,10 @@ def case_deny(*, actor: User, case: Case, reason: str, channel: str = "") -> Cas
 def case_complete(*, actor: User, case: Case, result: Any = None, channel: str = "") -> Case:
     """办结: close the case with its result; waiting bundle members whose prerequisites are done start."""
     role = _authorise(actor, case, Action.COMPLETE)
-    cleaned = _result(case, result)
+    # 企业设立登记: the case's result makes the company's USCC; the officer types none.
+    establishing = case.status == CaseStatus.APPROVED and case.item_version.establishes_entity
+    produced = {"uscc": uscc_assign(region_code=case.department.region_code)} if establishing else {}
+    cleaned = _result(case, result, produced=produced)
     case = transition(
         case,
         action=Action.COMPLETE,
@@ -525,6 +571,8 @@ def case_complete(*, actor: User, case: Case, result: Any = None, channel: str =
         result=cleaned,
         step_due=None,
     )
+    if establishing:
+        entity_establish(case, uscc=produced["uscc"])
     _issue_licence(case)
     _start_dependents(case, actor=actor)
     return case
@@ -542,7 +590,7 @@ def _issue_licence(case: Case) -> None:
         Case.objects.filter(pk=case.pk).update(result=case.result)
 
 
-def _result(case: Case, result: Any) -> dict[str, Any]:
+def _result(case: Case, result: Any, *, produced: dict[str, Any]) -> dict[str, Any]:
     if result is None:
         result = {}
     if not isinstance(result, dict):
@@ -557,18 +605,21 @@ def _result(case: Case, result: Any) -> dict[str, Any]:
         "note": str(result.get("note") or "")[:1000],
         "data": data,
     }
+    typed = sorted(name for name in produced if data.get(name) not in (None, ""))
+    if typed:
+        raise ValidationFailed(
+            {f"result.data.{name}": ["由办结时自动生成，无需填写"] for name in typed},
+            code="result_data_produced",
+        )
     if case.status == CaseStatus.APPROVED and case.bundle_member_id:
-        needed = {
-            f
-            for d in BundleDependency.objects.filter(requires_id=case.bundle_member_id)
-            for f in d.handover_fields
-        }
-        missing = sorted(f for f in needed if f not in data and f not in case.data)
-        if missing:
+        spec = handover_spec(case)
+        problems = handover_errors(spec, data)
+        if problems:
             raise ValidationFailed(
-                {"result.data": [f"后续事项需要以下办理结果数据：{'、'.join(missing)}"]},
-                code="handover_data_missing",
+                problems, message="后续事项需要的办理结果数据未填写或不正确", code="handover_data_invalid"
             )
+        cleaned["data"] = {**data, **handover_values(spec, data)}
+    cleaned["data"] = {**cleaned["data"], **produced}
     return cleaned
 
 
@@ -609,6 +660,8 @@ def _start_dependents(done: Case, *, actor: User) -> None:
                 value = source.result.get("data", {}).get(name, source.data.get(name))
                 if value is not None:
                     handover[name] = value
+        for source in prerequisites:
+            handover_materials(source, case)
         transition(
             case,
             action=Action.START,
@@ -685,13 +738,18 @@ def _unknown_action(action: str) -> ValidationFailed:
 
 def case_act(*, actor: User, number: str, action: str, body: dict[str, Any], channel: str = "") -> Case:
     """Run one action named in an API body on the case `number`."""
-    case = load_case(actor, number)
+    try:
+        case = load_case(actor, number)
+    except NotFound:
+        _refuse_if_taken_elsewhere(actor, number, action, label="办件")
+        raise
     handler = CASE_HANDLERS.get(action)
     if handler is None:
         raise _unknown_action(action)
+    taker = actor if action == Action.ACCEPT and action in access.case_actions_for(actor, case) else None
     # §32 is a fact of law, not part of the requested action: it is committed even if the action is refused.
     with transaction.atomic():
-        deemed = deem_accepted_if_due(case)
+        deemed = deem_accepted_if_due(case, taken_in_by=taker)
         if deemed:
             application_refresh_status(case.application)
     if deemed and action == Action.ACCEPT:
@@ -702,9 +760,15 @@ def case_act(*, actor: User, number: str, action: str, body: dict[str, Any], cha
     return case
 
 
+def _refuse_if_taken_elsewhere(actor: User, number: str, action: str, *, label: str) -> None:
+    """An intake action on an online application another window took in meanwhile: 409, not 404."""
+    if action in INTAKE and access.taken_in_elsewhere(actor, number):
+        raise Conflict("case_changed", f"{label} {number} 已被其他工作人员受理或处理，请刷新待办列表")
+
+
 _OWN_APPLICATION = Compiled(
     lambda owner, number: Application.objects.filter(
-        **{access.APPLICANT_OWNS_APPLICATION: owner}, number=number
+        access.owns_application(owner), number=number
     ).select_related("bundle", "item_version")[:1],
     int,
     str,
@@ -739,17 +803,25 @@ def application_act(
     *, actor: User, number: str, action: str, body: dict[str, Any], channel: str = ""
 ) -> Application:
     """An action on a whole application: 一窗受理 of a bundle, one 补正 notice, withdrawal of everything open."""
-    application = load_application(actor, number)
+    try:
+        application = load_application(actor, number)
+    except NotFound:
+        _refuse_if_taken_elsewhere(actor, number, action, label="申办")
+        raise
     if action not in APPLICATION_ACTIONS:
         raise ValidationFailed(
             {"action": ["申办整体动作须为：" + "、".join(APPLICATION_ACTIONS)]}, code="unknown_action"
         )
+    taker = actor if action == Action.ACCEPT and _may_take_in(actor, application) else None
     with transaction.atomic():
-        for case in Case.objects.select_related("application", "item_version__item").filter(
-            application=application
-        ):
-            deem_accepted_if_due(case)
+        cases = list(
+            Case.objects.select_related("application", "item_version__item").filter(application=application)
+        )
+        deemed = [case for case in cases if deem_accepted_if_due(case, taken_in_by=taker)]
         application_refresh_status(application)
+    if deemed and taker is not None and not any(c.status in BEFORE_ACCEPTANCE for c in cases):
+        application.refresh_from_db()
+        return application  # accepted already (§32), dated on the day of receipt, as case_act answers
     with transaction.atomic():
         return _application_act(actor, application, action, body, channel)
 
@@ -767,7 +839,14 @@ def _application_act(
         _bundle_intake_allowed(actor, application)
         pending = [c for c in cases if c.status in BEFORE_ACCEPTANCE]
         if not pending:
-            raise Conflict("action_not_allowed", f"申办 {application.number} 没有待受理的办件")
+            # Read under the lock: a clerk who lost the race to accept is told who won, not "nothing here".
+            taken = any(c.accepted_by_id not in (None, actor.pk) for c in cases)
+            raise Conflict(
+                "action_not_allowed",
+                f"申办 {application.number} 已被其他工作人员受理"
+                if taken
+                else f"申办 {application.number} 没有待受理的办件",
+            )
         role = access.role_for(actor, Action.ACCEPT)
         today = timezone.localdate()
         for case in pending:
@@ -814,18 +893,22 @@ def _sources(action: str) -> frozenset[str]:
     return allowed_from(action)
 
 
-def _bundle_intake_allowed(actor: User, application: Application) -> None:
+def _may_take_in(actor: User, application: Application) -> bool:
+    """The window, or the lead department, takes in a whole application."""
     lead = (
         application.bundle.lead_department_id
         if application.bundle_id
         else application.item_version.item.department_id
     )
-    if actor.has_role(StaffRole.WINDOW_CLERK) or (
+    return actor.has_role(StaffRole.WINDOW_CLERK) or (
         actor.department_id == lead
         and (actor.has_role(StaffRole.OFFICER) or actor.has_role(StaffRole.DEPARTMENT_HEAD))
-    ):
-        return
-    raise Forbidden("action_forbidden", "申办整体受理须由综合窗口或牵头部门办理")
+    )
+
+
+def _bundle_intake_allowed(actor: User, application: Application) -> None:
+    if not _may_take_in(actor, application):
+        raise Forbidden("action_forbidden", "申办整体受理须由综合窗口或牵头部门办理")
 
 
 def _application_request_supplement(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -16,11 +16,14 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from yiwang.accounts.models import User, UserKind
+from yiwang.accounts.selectors import is_real_name_verified, require_real_name
 from yiwang.audit import chain as audit_chain
 from yiwang.audit import services as audit
 from yiwang.audit.models import AuditAction
 from yiwang.cases import deadlines, numbers
 from yiwang.cases.access import is_applicant
+from yiwang.cases.applicant_fields import bind_to_applicant
+from yiwang.cases.applicants import Applicant, Problems, entity_to_be, produced_licence_types
 from yiwang.cases.formcheck import form_errors
 from yiwang.cases.models import (
     ONLINE_CHANNELS,
@@ -59,25 +62,6 @@ class Target:
     bundle: Bundle | None = None
 
 
-@dataclass
-class Applicant:
-    kind: str
-    name: str
-    id_type: str
-    id_number: str
-    legal_representative: str = ""
-    legal_representative_id_number: str = ""
-    user: User | None = None
-
-
-@dataclass
-class Problems:
-    fields: dict[str, list[str]] = field(default_factory=dict)
-
-    def add(self, key: str, message: str) -> None:
-        self.fields.setdefault(key, []).append(message)
-
-
 def request_digest(payload: dict[str, Any]) -> str:
     return hashlib.sha256(
         json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()
@@ -96,11 +80,13 @@ def application_submit(
     channel: str,
     idempotency_key: str | None = None,
     sharing_consent: bool = False,
+    agent: User | None = None,
 ) -> tuple[Application, bool]:
     """Submit an application. Returns (application, created); a retry with the same key returns the first.
 
     `sharing_consent`: the applicant authorises the departments handling this application to look up
     their e-licences and data for it (logged in the use log, visible to them).
+    `agent`: the natural person acting for `actor`, a legal person (accounts.acting).
     """
     digest = request_digest(
         {
@@ -128,6 +114,7 @@ def application_submit(
                 materials=materials,
                 channel=channel,
                 sharing_consent=sharing_consent,
+                agent=agent,
             )
             # Last: the audit chain's head stays locked from the write (or the append) until the
             # commit, so every other submission on the chain waits on it only for the append itself.
@@ -179,24 +166,46 @@ def _submit(
     materials: list[dict[str, Any]],
     channel: str,
     sharing_consent: bool = False,
+    agent: User | None = None,
 ) -> tuple[Application, LockedHead | None]:
     """The stored application, and its audit chain's head when the write locked it."""
     problems = Problems()
     if channel not in Channel.values:
         problems.add("channel", "渠道须为 web、mobile、window、kiosk 或 api")
     target = _target(item, bundle, members, problems)
-    who = _applicant(actor, applicant, channel, problems)
-    if target is None or who is None:
+    if target is None:
         raise ValidationFailed(problems.fields)
+    founding = any(v.establishes_entity for _m, v in target.versions)
+    who = _applicant(actor, applicant, channel, problems, agent=agent)
+    if who is None:
+        raise ValidationFailed(problems.fields)
+    if is_applicant(actor) and any(v.real_name_required for _m, v in target.versions):
+        require_real_name(actor, "申请该事项")
+    if founding:
+        who = entity_to_be(target.schema, form, founder=who, problems=problems)
+    elif isinstance(form, dict):
+        form, mismatches = bind_to_applicant(target.schema, form, who.identity())
+        for key, messages in mismatches.items():
+            for message in messages:
+                problems.add(key, message)
     _check_audience(target, who, problems)
     for key, messages in form_errors(target.schema, form).items():
         for message in messages:
             problems.add(key, message)
-    provided = collect_materials(actor, who, [v for _m, v in target.versions], materials, problems)
+    provided = collect_materials(
+        actor,
+        who,
+        [v for _m, v in target.versions],
+        materials,
+        problems,
+        produced=produced_licence_types(v for _m, v in target.versions) if founding else frozenset(),
+    )
     if problems.fields:
         raise ValidationFailed(problems.fields)
-    shared = [p for p in provided if p.shared]
-    sharing = bool(shared or sharing_consent)
+    # Every licence the application uses goes into its holder's use log: taken from the library by the
+    # engine (免提交) or named by the applicant on the page.
+    used = [p for p in provided if p.licence_identifier]
+    sharing = bool(used or sharing_consent)
     # The use log's head is locked before the audit trail's, as everywhere: with a use to log, the
     # audit head is locked by the entry's append, not by the write.
     application, head = _store(
@@ -209,7 +218,8 @@ def _submit(
         lock_head=not sharing,
     )
     if sharing:
-        _record_sharing(application, actor=actor, who=who, shared=shared, consent=sharing_consent)
+        consent = sharing_consent or any(p.shared for p in used)
+        _record_sharing(application, actor=actor, used=used, consent=consent)
     return application, head
 
 
@@ -237,27 +247,27 @@ def _audit_submission(
     )
 
 
-def _record_sharing(
-    application: Application, *, actor: User, who: Applicant, shared: list[Provided], consent: bool
-) -> None:
-    """Record the consent and log each use of the licence library where the holder can see it."""
+def _record_sharing(application: Application, *, actor: User, used: list[Provided], consent: bool) -> None:
+    """Record the consent (given, or implied by letting the engine take licences from the library) and
+    log each licence used where its holder can see it."""
     from yiwang.sharing import chain
     from yiwang.sharing.models import Basis, Outcome
 
-    Application.objects.filter(pk=application.pk).update(sharing_consent=True)
-    application.sharing_consent = True
+    if consent:
+        Application.objects.filter(pk=application.pk).update(sharing_consent=True)
+        application.sharing_consent = True
     own = is_applicant(actor)
-    for p in shared:
+    for p in used:
         chain.append(
             actor_id=actor.pk,
             actor_name=actor.name or actor.username,
             department_id=None if own else actor.department_id,
             department_name="" if own else (actor.department.name if actor.department_id else ""),
             case_number=application.number,
-            reason=f"申请“{application.title}”，免提交{p.material.name}"
+            reason=f"申请“{application.title}”，{'免提交' if p.shared else '使用电子证照'}{p.material.name}"
             if own
             else f"窗口代办“{application.title}”，经申请人当面授权调取{p.material.name}",
-            holder_code=who.id_number.upper(),
+            holder_code=p.holder_code,
             licence_identifier=p.licence_identifier,
             action="query",
             fields=[p.material.name],
@@ -345,6 +355,9 @@ SUBMISSION_VERSION_FIELDS = (
     "statutory_limit_days",
     "promised_limit_days",
     "form_schema",
+    "establishes_entity",
+    "real_name_required",
+    "result_licence_type",
     "published_at",
     "item__code",
     "item__department__code",
@@ -379,9 +392,10 @@ def _merged_schema(bundle: Bundle, selected: list[tuple[BundleMember, ItemVersio
 
 
 def _applicant(
-    actor: User, data: dict[str, Any] | None, channel: str, problems: Problems
+    actor: User, data: dict[str, Any] | None, channel: str, problems: Problems, *, agent: User | None = None
 ) -> Applicant | None:
-    """The applicant: the caller themselves, or — at a window — the person the clerk serves."""
+    """The applicant: the caller themselves (with the person acting for them, if a company), or — at
+    a window — the person the clerk serves."""
     if is_applicant(actor):
         if channel == Channel.WINDOW:
             problems.add("channel", "窗口渠道由综合窗口工作人员代为提交")
@@ -397,6 +411,8 @@ def _applicant(
                 actor.legal_representative_id_number,
                 user=actor,
             )
+            if agent is not None and agent.kind == UserKind.PERSON:
+                own.agent_user, own.agent_name, own.agent_id_number = agent, agent.name, agent.id_number or ""
         if data and str(data.get("id_number") or data.get("uscc") or "").upper() not in ("", own.id_number):
             raise Forbidden("not_own_application", "只能以本人（本单位）名义提交申请；代办请到综合窗口办理")
         return own
@@ -415,7 +431,8 @@ def _applicant(
         if kind == ApplicantKind.PERSON:
             number = normalize_id_number(str(data.get("id_number") or ""))
             who = Applicant(ApplicantKind.PERSON, name, "111", number)
-            who.user = User.objects.filter(kind=UserKind.PERSON, id_number=number).first()
+            # Only the verified owner of the number sees what the window did for them (实名认证).
+            who.user = _verified_account(UserKind.PERSON, id_number=number)
         elif kind == ApplicantKind.LEGAL:
             number = normalize_uscc(str(data.get("uscc") or ""))
             rep = str(data.get("legal_representative") or "").strip()
@@ -424,7 +441,7 @@ def _applicant(
             rep_id = str(data.get("legal_representative_id_number") or "")
             rep_id = normalize_id_number(rep_id) if rep_id else ""
             who = Applicant(ApplicantKind.LEGAL, name, "001", number, rep, rep_id)
-            who.user = User.objects.filter(kind=UserKind.LEGAL, uscc=number).first()
+            who.user = _verified_account(UserKind.LEGAL, uscc=number)
         else:
             problems.add("applicant.kind", "申请人类型须为 person（自然人）或 legal（法人）")
             return None
@@ -433,6 +450,10 @@ def _applicant(
         problems.add(key, exc.message)
         return None
     return who if name else None
+
+
+def _verified_account(kind: str, **identifier: str) -> User | None:
+    return User.objects.filter(kind=kind, **identifier).exclude(real_name_method="").first()
 
 
 def _check_audience(target: Target, who: Applicant, problems: Problems) -> None:
@@ -452,6 +473,7 @@ class Provided:
     pledged: bool = False
     shared: bool = False  # taken from the e-licence library without the applicant naming it (免提交)
     from_form: bool = False  # the application form itself, filled in online or at the window
+    holder_code: str = ""  # whose licence it is (the applicant's, or the legal representative's …)
 
 
 # A version's materials, per process. Only published or retired versions are cached: they never
@@ -518,11 +540,18 @@ def collect_materials(
     problems: Problems,
     *,
     require_all: bool = True,
+    produced: frozenset[str] = frozenset(),
 ) -> list[Provided]:
-    """Check each provided material (document, licence or pledge); with require_all, report what is missing."""
+    """Check each provided material (document, licence or pledge); with require_all, report what is missing.
+
+    `produced`: licence types a member of this application issues (企业开办's 营业执照): asked of nobody.
+    E-licences are drawn only for an applicant the platform trusts (实名认证, or in person at a window)
+    and only those of the applicant or its 经办人 (`Applicant.drawable_codes`).
+    """
     from yiwang.documents.models import Document
 
     needed = needed_materials(versions)
+    drawable = who.drawable_codes() if not is_applicant(actor) or is_real_name_verified(actor) else set()
     key_of = {m.id: key for key, group in needed.items() for m in group}
     # The caller's documents named in the request, in one query.
     wanted = {
@@ -550,6 +579,11 @@ def collect_materials(
         if key in provided:
             problems.add(f"{where}.material", f"“{material.name}”重复提交")
             continue
+        if material.licence_type_code in produced:
+            problems.add(
+                f"{where}.material", f"“{material.name}”由本次申请的设立登记办结后自动提供，无需提交"
+            )
+            continue
         ways = [entry.get("document") is not None, bool(entry.get("licence")), bool(entry.get("pledge"))]
         if sum(ways) != 1:
             problems.add(where, f"“{material.name}”须以上传文件、电子证照或告知承诺三者之一提供")
@@ -563,13 +597,15 @@ def collect_materials(
                 continue
             provided[key] = Provided(material, document=document)
         elif entry.get("licence"):
-            identifier = _licence_for(who, material, str(entry["licence"]))
+            holder = who.holder_code(material).upper()
+            identifier = _licence_for(holder, material, str(entry["licence"])) if holder in drawable else None
             if identifier is None:
-                problems.add(f"{where}.licence", "未找到申请人持有的有效电子证照")
+                holder_label = codes.LicenceHolder(material.licence_holder).label
+                problems.add(f"{where}.licence", f"未找到{holder_label}持有的有效电子证照")
                 continue
-            provided[key] = Provided(material, licence_identifier=identifier)
+            provided[key] = Provided(material, licence_identifier=identifier, holder_code=holder)
         else:
-            if has_open_credit_mark(who.id_number):
+            if has_open_credit_mark(who.credit_code):
                 problems.add(
                     f"{where}.pledge",
                     "存在未修复的承诺不实记录，暂不能适用告知承诺，请提交材料（信用修复后可恢复）",
@@ -580,8 +616,10 @@ def collect_materials(
                 continue
             provided[key] = Provided(material, pledged=True)
     for key, group in needed.items():
+        if require_all and group[0].licence_type_code in produced:
+            continue
         if require_all and key not in provided:
-            shared = _shared_licence(who, group)
+            shared = _shared_licence(who, group, drawable)
             if shared is not None:
                 provided[key] = shared
                 continue
@@ -619,18 +657,20 @@ def _own_document(pk: uuid.UUID, owner: int) -> Any:
 _OWN_DOCUMENT = Compiled(_own_document, uuid.UUID, int)
 
 
-def _shared_licence(who: Applicant, group: list[Material]) -> Provided | None:
-    """免提交: a material a shared e-licence proves is taken from the library when the applicant holds a
-    valid one — never asked again (国务院令第716号)."""
+def _shared_licence(who: Applicant, group: list[Material], drawable: set[str]) -> Provided | None:
+    """免提交: a material a shared e-licence proves is taken from the library when its holder (the
+    applicant, or its legal representative or 经办人 as the material says) holds a valid one and may
+    use it for this application — never asked again (国务院令第716号)."""
     type_code = next((m.licence_type_code for m in group if m.licence_type_code), "")
-    if not type_code or not apps.is_installed("yiwang.licences"):
+    holder = who.holder_code(group[0]).upper()
+    if not type_code or holder not in drawable or not apps.is_installed("yiwang.licences"):
         return None
     from yiwang.licences.selectors import licence_find_valid  # type: ignore[import-not-found]
 
-    licence = licence_find_valid(holder_code=who.id_number.upper(), type_code=type_code)
+    licence = licence_find_valid(holder_code=holder, type_code=type_code)
     if licence is None:
         return None
-    return Provided(group[0], licence_identifier=licence.identifier, shared=True)
+    return Provided(group[0], licence_identifier=licence.identifier, shared=True, holder_code=holder)
 
 
 def _is_uuid(value: Any) -> bool:
@@ -641,14 +681,14 @@ def _is_uuid(value: Any) -> bool:
     return True
 
 
-def _licence_for(who: Applicant, material: Material, identifier: str) -> str | None:
-    """A shared e-licence the applicant holds for this material, through the licence library if installed."""
-    if not apps.is_installed("yiwang.licences"):
+def _licence_for(holder: str, material: Material, identifier: str) -> str | None:
+    """The licence `identifier` if `holder` holds it and it is of the material's type (library if installed)."""
+    if not material.licence_type_code or not apps.is_installed("yiwang.licences"):
         return None
     from yiwang.licences.selectors import licence_satisfying  # type: ignore[import-not-found]
 
     return licence_satisfying(
-        holder=who.id_number, licence_type_code=material.licence_type_code, identifier=identifier
+        holder=holder, licence_type_code=material.licence_type_code, identifier=identifier
     )
 
 
@@ -691,6 +731,9 @@ def _store(
         applicant_id_number=who.id_number,
         legal_representative=who.legal_representative,
         legal_representative_id_number=who.legal_representative_id_number,
+        agent_user=who.agent_user,
+        agent_name=who.agent_name,
+        agent_id_number=who.agent_id_number,
         submitted_by=actor,
         service_point_id=point_id,
         form=form,

@@ -32,6 +32,25 @@ from yiwang.catalog.transfer_excel import catalog_to_xlsx, xlsx_to_catalog
 from yiwang.core.errors import DomainError
 
 
+class CodesField(forms.MultipleChoiceField):
+    """A multi-select code column of GB/T 39046 (stored as `1^2^3`) edited as checkboxes."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def prepare_value(self, value: Any) -> Any:
+        return codes.split_codes(value) if isinstance(value, str) else value
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        return super().has_changed(self.prepare_value(initial), data)
+
+    def clean(self, value: Any) -> str:
+        return codes.join_codes(super().clean(value))
+
+
+# Multi-select code columns of an item version and the code list each holds.
+CODE_COLUMNS: dict[str, Any] = {"channels": codes.Channel, "recipients": codes.Recipient}
+
+
 def report(request: HttpRequest, exc: DomainError, subject: str) -> None:
     details = "；".join(m for messages_ in exc.fields.values() for m in messages_)
     messages.error(request, f"{subject}：{exc.message}{'：' + details if details else ''}")
@@ -127,9 +146,15 @@ class ItemVersionAdmin(admin.ModelAdmin):
         "published_by",
         "retired_at",
         "created_at",
+        "channel_labels",
+        "recipient_labels",
     ]
     inlines = [MaterialInline, StepInline, FeeInline]
     actions = ["publish_drafts", "draft_new_versions"]
+
+    class Media:
+        css = {"all": ["catalog/admin_version.css"]}  # keeps the change page within a 1366 px screen
+
     fieldsets = [
         (
             "版本",
@@ -225,7 +250,41 @@ class ItemVersionAdmin(admin.ModelAdmin):
     def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "online_url":
             kwargs["assume_scheme"] = "https"  # government sites are served over HTTPS
+        if db_field.name in CODE_COLUMNS:
+            return CodesField(
+                choices=CODE_COLUMNS[db_field.name].choices,
+                label=db_field.verbose_name,
+                help_text="可多选",
+                required=not db_field.blank,
+            )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_fieldsets(self, request: HttpRequest, obj: ItemVersion | None = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or obj.is_editable:
+            return fieldsets
+        # A published version is shown read-only: its code columns by their labels, not as `1^2`.
+        shown = {"channels": "channel_labels", "recipients": "recipient_labels"}
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [shown.get(f, f) if isinstance(f, str) else f for f in options["fields"]],
+                },
+            )
+            for name, options in fieldsets
+        ]
+
+    @admin.display(description="办理形式")
+    def channel_labels(self, obj: ItemVersion) -> str:
+        return "、".join(str(codes.Channel(c).label) for c in obj.channel_codes if c in codes.Channel.values)
+
+    @admin.display(description="服务对象")
+    def recipient_labels(self, obj: ItemVersion) -> str:
+        return "、".join(
+            str(codes.Recipient(c).label) for c in obj.recipient_codes if c in codes.Recipient.values
+        )
 
     @admin.display(description="实施编码", ordering="item__code")
     def item_code(self, obj: ItemVersion) -> str:

@@ -63,10 +63,19 @@ def get_item(request: HttpRequest, code: str) -> dict[str, object]:
     return presenters.item_guide(selectors.item_guide(code))
 
 
+class BundleFilters(Schema):
+    q: str = Field(
+        "",
+        max_length=100,
+        description="关键词，如“退休”；按名称、简介和组成事项（名称、常用叫法）匹配，匹配多的在前",
+    )
+
+
 @public
-@router.get("/bundles", response=list[BundleSummaryOut], summary="一件事列表")
-def list_bundles(request: HttpRequest) -> list[dict[str, object]]:
-    bundles = selectors.bundles_published().annotate(
+@router.get("/bundles", response=list[BundleSummaryOut], summary="一件事列表（可按关键词检索）")
+def list_bundles(request: HttpRequest, filters: Query[BundleFilters]) -> list[dict[str, object]]:
+    # The search filters with EXISTS, not a join, so the member count below stays right.
+    bundles = selectors.bundle_search(q=filters.q).annotate(
         published_members=Count("members", filter=Q(members__item__published_version__isnull=False))
     )
     return [presenters.bundle_summary(b, member_count=b.published_members) for b in bundles]

@@ -98,7 +98,19 @@ class MaterialSource(models.TextChoices):
     APPLICANT = "applicant", "申请人自备"
     LICENCE = "licence", "电子证照共享获取"
     GOVERNMENT = "government", "政府部门核发"
+    # Taken at the window or a kiosk during the visit (照片、指纹): never asked for in an online application.
+    ONSITE = "onsite", "现场采集"
     OTHER = "other", "其他"
+
+
+class LicenceHolder(models.TextChoices):
+    """证照持有人: whose e-licence a material asks for, when a shared licence can stand in for it."""
+
+    APPLICANT = "applicant", "申请人"
+    LEGAL_REPRESENTATIVE = "legal_representative", "法定代表人"
+    AGENT = "agent", "经办人"
+    # Someone else (逝者, 配偶, 买卖双方 …): their licence is theirs to share, never drawn for the applicant.
+    OTHER = "other", "其他关系人"
 
 
 class MaterialForm(models.TextChoices):

@@ -110,7 +110,12 @@ class ItemVersion(models.Model):
     exercise_level = models.CharField("行使层级", max_length=1, choices=codes.ExerciseLevel.choices)
     legal_basis = models.TextField("设定依据")
     summary = models.TextField("事项简介", blank=True)
-    keywords = models.CharField("检索关键词", max_length=200, blank=True, help_text="以空格分隔的常用叫法")
+    keywords = models.CharField(
+        "常用叫法/别名",
+        max_length=200,
+        blank=True,
+        help_text="群众搜索时的说法，以空格分隔，如“身份证换证 换身份证”；检索时与事项名称一同匹配",
+    )
     recipients = models.CharField("服务对象", max_length=20, help_text="多选，以 ^ 分隔的代码，如 1^2")
 
     # Conditions, process and result
@@ -121,6 +126,14 @@ class ItemVersion(models.Model):
     result_name = models.CharField("审批结果名称", max_length=100, blank=True)
     result_licence_type = models.CharField(
         "结果证照类型代码", max_length=40, blank=True, help_text="办结时签发的电子证照类型（如有）"
+    )
+    establishes_entity = models.BooleanField(
+        "设立登记",
+        default=False,
+        help_text="办结时赋予统一社会信用代码、开通法人账号；含此事项的一件事由创办人（自然人）为拟设企业申请",
+    )
+    real_name_required = models.BooleanField(
+        "须实名认证", default=True, help_text="申请人账号须经窗口、自助终端或实名核验服务认证后方可申请"
     )
 
     # Deadlines, in working days
@@ -243,6 +256,13 @@ class Material(models.Model):
         blank=True,
         help_text="可通过电子证照共享获取时填写，申请人免提交",
     )
+    licence_holder = models.CharField(
+        "证照持有人",
+        max_length=24,
+        choices=codes.LicenceHolder.choices,
+        default=codes.LicenceHolder.APPLICANT,
+        help_text="以电子证照免提交时，证照应属于谁（如“法定代表人居民身份证”为法定代表人）",
+    )
     pledge_allowed = models.BooleanField("可告知承诺", default=False)
     pledge_text = models.TextField("承诺内容及不实承诺责任", blank=True)
     originals = models.PositiveSmallIntegerField("原件份数", default=0)
@@ -266,8 +286,14 @@ class Material(models.Model):
 
     @property
     def share_key(self) -> str:
-        """Two materials with the same key are the same paper: a bundle asks for it once."""
-        return f"licence:{self.licence_type_code}" if self.licence_type_code else f"name:{self.name.strip()}"
+        """Two materials with the same key are the same paper: a bundle asks for it once. A licence is
+        the same paper when it is of the same type and the same holder (the applicant's ID card, the
+        legal representative's ID card); someone else's is a paper of its own, known by its name."""
+        if not self.licence_type_code or self.licence_holder == codes.LicenceHolder.OTHER:
+            return f"name:{self.name.strip()}"
+        if self.licence_holder == codes.LicenceHolder.APPLICANT:
+            return f"licence:{self.licence_type_code}"
+        return f"licence:{self.licence_type_code}@{self.licence_holder}"
 
 
 class ProcessStep(models.Model):

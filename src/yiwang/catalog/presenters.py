@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.urls import reverse
 
 from yiwang.catalog import codes, selectors
-from yiwang.catalog.models import Bundle, Department, ItemVersion, Material
+from yiwang.catalog.models import Bundle, Department, Fee, ItemVersion, Material
 
 
 def code_label(code: str | int, choices: Any) -> dict[str, str]:
@@ -53,6 +55,7 @@ def material_out(material: Material, item_code: str) -> dict[str, Any]:
         "source_note": material.source_note,
         "issuer": material.issuer,
         "licence_type_code": material.licence_type_code,
+        "licence_holder": code_label(material.licence_holder, codes.LicenceHolder),
         "pledge_allowed": material.pledge_allowed,
         "pledge_text": material.pledge_text,
         "originals": material.originals,
@@ -90,6 +93,8 @@ def item_guide(version: ItemVersion) -> dict[str, Any]:
                 "supports_online_payment",
                 "supports_courier",
                 "supports_kiosk",
+                "real_name_required",
+                "establishes_entity",
                 "charges_fee",
                 "fee_basis",
                 "place",
@@ -161,3 +166,102 @@ def bundle_detail(bundle: Bundle) -> dict[str, Any]:
     ]
     out["critical_path_days"] = selectors.bundle_critical_path_days(bundle)
     return out
+
+
+# ---- what a guide page says: only what this platform really offers ------------------------------
+
+# The national labels of 网上办理深度, except Ⅱ级's “网上预约”: this platform takes no bookings.
+_DEPTH_TEXT: dict[int, str] = {
+    codes.OnlineDepth.NONE: "不支持网上办理",
+    codes.OnlineDepth.I: "Ⅰ级 在线咨询、表格下载",
+    codes.OnlineDepth.II: "Ⅱ级 在线预审",
+    codes.OnlineDepth.III: "Ⅲ级 网上受理办理、现场领取结果",
+    codes.OnlineDepth.IV: "Ⅳ级 全程网办",
+}
+
+
+def online_depth_text(depth: int) -> str:
+    return _DEPTH_TEXT.get(depth, str(depth))
+
+
+def applies_online(version: ItemVersion) -> bool:
+    """The portal's 在线申请 is offered from 网上办理深度 Ⅱ (在线预审) up."""
+    return version.online_depth >= codes.OnlineDepth.II
+
+
+@dataclass(frozen=True)
+class GuideWay:
+    """A way to get an item done that this platform really offers (办理渠道)."""
+
+    name: str
+    text: str
+
+
+def guide_ways(version: ItemVersion) -> list[GuideWay]:
+    """Window, online application, kiosk and results by post, as far as the item has them.
+
+    The catalog also records 支持预约 and 支持网上支付 (national data elements, kept in the API), but
+    the platform offers neither, so no page lists them; nor 快递申请 (sending the papers by post),
+    for which it has no intake step.
+    """
+    ways = []
+    if codes.Channel.WINDOW in version.channel_codes:
+        ways.append(GuideWay("窗口办理", "携带申请材料到办理地点的综合窗口提交"))
+    if applies_online(version):
+        ways.append(GuideWay("网上申请", "在本网站（电脑或手机）在线填写申请表、上传材料"))
+    if version.supports_kiosk:
+        ways.append(GuideWay("自助终端", "在政务服务中心等网点的自助服务终端办理"))
+    if version.supports_courier:
+        ways.append(GuideWay("邮寄送达", "申请时可选择将办理结果邮寄到您填写的地址"))
+    return ways
+
+
+def yuan_text(amount: Decimal | str | int | float) -> str:
+    """12.50 → 12.5, 30.00 → 30: fees read as people say them."""
+    text = f"{amount:f}" if isinstance(amount, Decimal) else str(amount)
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def fee_text(amount: Decimal | str | int | float, unit: str) -> str:
+    """“20 元/证”, whether the unit was entered as “元/证” or as “证”."""
+    unit = unit.strip()
+    if not unit:
+        return f"{yuan_text(amount)} 元"
+    if unit.startswith("元"):
+        return f"{yuan_text(amount)} {unit}"
+    return f"{yuan_text(amount)} 元/{unit.lstrip('/')}"
+
+
+@dataclass(frozen=True)
+class FeeLine:
+    name: str
+    amount: str
+    basis: str  # "" when the one line under the table gives it
+    waivable: bool
+
+
+@dataclass(frozen=True)
+class FeeTable:
+    lines: list[FeeLine]
+    basis: str  # said once under the table; "" when every line has its own
+    basis_per_line: bool
+
+
+def fee_table(version: ItemVersion, fees: list[Fee]) -> FeeTable:
+    """收费标准 with every 收费依据 said once.
+
+    The item's 收费依据 usually repeats its fee items' own (often with a note added, such as who is
+    exempt): then it is said once, under the table. Only fee items with different bases get a column.
+    """
+    bases = {fee.basis.strip() for fee in fees if fee.basis.strip()}
+    item_basis = version.fee_basis.strip()
+    one_basis = len(bases) <= 1 and (not item_basis or all(basis in item_basis for basis in bases))
+    lines = [
+        FeeLine(fee.name, fee_text(fee.amount, fee.unit), "" if one_basis else fee.basis, fee.waivable)
+        for fee in fees
+    ]
+    if one_basis:
+        return FeeTable(lines, item_basis or next(iter(bases), ""), basis_per_line=False)
+    return FeeTable(lines, item_basis if item_basis not in bases else "", basis_per_line=True)

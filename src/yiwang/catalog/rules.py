@@ -121,6 +121,15 @@ def item_version_problems(version: ItemVersion) -> list[Problem]:
                         f"材料“{material.name}”允许告知承诺，须写明证明义务、证明内容和不实承诺的法律责任",
                     )
                 )
+            if material.source == codes.MaterialSource.ONSITE and material.required:
+                add(
+                    Problem(
+                        "materials",
+                        "onsite_material_required",
+                        f"材料“{material.name}”为现场采集，网上申请无法提交，不能设为必要；"
+                        "请取消“必要”，并在必要性说明中写明“窗口现场采集”",
+                    )
+                )
             if material.source == codes.MaterialSource.LICENCE and not material.licence_type_code:
                 add(
                     Problem(

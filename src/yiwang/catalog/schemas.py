@@ -61,6 +61,7 @@ class MaterialOut(Schema):
     source_note: str
     issuer: str
     licence_type_code: str
+    licence_holder: CodeLabel
     pledge_allowed: bool
     pledge_text: str
     originals: int
@@ -89,6 +90,8 @@ class FeeOut(Schema):
 
 
 class ItemGuideOut(ItemSummaryOut):
+    real_name_required: bool
+    establishes_entity: bool
     base_code: str
     handling_code: str
     exercise_level: CodeLabel

@@ -13,7 +13,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import ProtectedError
+from django.db.models import Max, ProtectedError
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from yiwang.catalog import codes
@@ -199,10 +200,16 @@ def _clean(instance: models.Model, path: str, errors: _Errors, exclude: list[str
         errors.add_validation(path, exc)
 
 
-def catalog_import(data: dict[str, Any]) -> dict[str, int]:
-    """Load a catalog document; returns counts of what was created. All or nothing."""
+def catalog_import(data: dict[str, Any], *, revise: bool = False) -> dict[str, int]:
+    """Load a catalog document; returns counts of what was created. All or nothing.
+
+    A published (or retired) version is never changed: an incoming row that differs from it is
+    refused — or, with `revise`, stored as the item's next version and published in place of the
+    current one, unless the current one already says the same. That is how a maintained catalog
+    (the demo city's, `load_demo`) moves on in a database loaded from an earlier edition of it.
+    """
     try:
-        return _catalog_import(data)
+        return _catalog_import(data, revise=revise)
     except IntegrityError as exc:
         # A clash the checks above did not foresee still leaves the database as it was.
         raise ValidationFailed(
@@ -211,7 +218,7 @@ def catalog_import(data: dict[str, Any]) -> dict[str, int]:
 
 
 @transaction.atomic
-def _catalog_import(data: dict[str, Any]) -> dict[str, int]:
+def _catalog_import(data: dict[str, Any], *, revise: bool) -> dict[str, int]:
     errors = _Errors()
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValidationFailed(
@@ -277,7 +284,7 @@ def _catalog_import(data: dict[str, Any]) -> dict[str, int]:
         counts["items"] += int(created)
         for j, version_row in enumerate(row.get("versions") or []):
             counts["versions"] += _import_version(
-                item, version_row, f"{path}.versions[{j}]", departments, errors
+                item, version_row, f"{path}.versions[{j}]", departments, errors, revise=revise
             )
 
     for i, row in enumerate(data.get("bundles") or []):
@@ -299,8 +306,23 @@ def _version_document(version: ItemVersion) -> dict[str, Any]:
     return row
 
 
+REVISED_NOTE = "目录修订"
+
+
+def _same_content(row: dict[str, Any], version: ItemVersion) -> bool:
+    """The incoming row says what `version` says, whatever their numbers, states and dates."""
+    incoming, stored = _normalised_version_row(row), _version_document(version)
+    return all(incoming[k] == stored[k] for k in stored if k not in VERSION_META_FIELDS)
+
+
 def _import_version(
-    item: ServiceItem, row: dict[str, Any], path: str, departments: dict[str, Department], errors: _Errors
+    item: ServiceItem,
+    row: dict[str, Any],
+    path: str,
+    departments: dict[str, Department],
+    errors: _Errors,
+    *,
+    revise: bool = False,
 ) -> int:
     number = row.get("version")
     if not isinstance(number, int) or number < 1:
@@ -311,17 +333,38 @@ def _import_version(
         errors.add(f"{path}.status", f"未知的版本状态 {status}")
         return 0
     existing = item.versions.filter(version=number).first()
+    revised = False
     if existing is not None:
         if _normalised_version_row(row) == _version_document(existing):
             return 0
         if existing.status != codes.VersionStatus.DRAFT:
-            errors.add(
-                path,
-                f"{item.code} 第 {number} 版{existing.get_status_display()}，内容不可修改；请以新版本号导入",
-            )
-            return 0
-        existing.delete()  # a draft is replaced whole by the incoming one
+            if not revise:
+                errors.add(
+                    path,
+                    f"{item.code} 第 {number} 版{existing.get_status_display()}，内容不可修改；请以新版本号导入",
+                )
+                return 0
+            current = item.published_version
+            if current is not None and _same_content(row, current):
+                return 0  # revised before
+            number = (item.versions.aggregate(last=Max("version"))["last"] or 0) + 1
+            published = status == codes.VersionStatus.PUBLISHED
+            row = {
+                **row,
+                "version": number,
+                "change_note": REVISED_NOTE,
+                "published_at": timezone.now().isoformat() if published else None,
+                "retired_at": None,
+            }
+            existing, revised = None, True
+        else:
+            existing.delete()  # a draft is replaced whole by the incoming one
     created = existing is None
+    if revised and status == codes.VersionStatus.PUBLISHED:
+        # the revision takes the current one's place (any refusal below rolls the whole import back)
+        item.versions.filter(status=codes.VersionStatus.PUBLISHED).update(
+            status=codes.VersionStatus.RETIRED, retired_at=timezone.now()
+        )
     version = ItemVersion(item=item, **_load(ItemVersion, row, VERSION_META_FIELDS + GUIDE_FIELDS))
     version.search_text = search_text_for(version)
     _clean(version, path, errors, exclude=["item", "published_by"])
@@ -366,6 +409,7 @@ def _import_version(
     if status == codes.VersionStatus.PUBLISHED:
         for problem in item_version_problems(version):
             errors.add(f"{path}.{problem.field}", problem.message)
+
         if item.versions.filter(status=codes.VersionStatus.PUBLISHED).exclude(pk=version.pk).exists():
             errors.add(f"{path}.status", f"{item.code} 已有其他已发布版本，同一事项只能有一个已发布版本")
         elif not errors.fields:

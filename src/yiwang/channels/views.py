@@ -35,7 +35,7 @@ FOUR_WAYS_HINTS: dict[str, str] = {
 
 DEPTH_OPTIONS: list[tuple[int, str]] = [
     (codes.OnlineDepth.I, "Ⅰ级及以上（在线咨询、表格下载）"),
-    (codes.OnlineDepth.II, "Ⅱ级及以上（网上预约、预审）"),
+    (codes.OnlineDepth.II, "Ⅱ级及以上（在线预审）"),
     (codes.OnlineDepth.III, "Ⅲ级及以上（网上受理办理）"),
     (codes.OnlineDepth.IV, "Ⅳ级 全程网办"),
 ]
@@ -96,6 +96,11 @@ def home(request: HttpRequest) -> HttpResponse:
             }
         )
     bundles = list(reads.bundles_with_member_counts()[: reads.HOME_BUNDLES + 1])
+    # A question can be about a 一件事 (“退休”): those it matches are shown above the items.
+    matching_bundles = []
+    if filters.q:
+        found = selectors.bundle_search(q=filters.q, bundles=reads.bundles_with_member_counts())
+        matching_bundles = list(found[: reads.HOME_BUNDLES])
     context = {
         "nav": "home",
         "filters": filters,
@@ -113,6 +118,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "audience_label": next((t["label"] for t in audience_tabs if t["selected"]), ""),
         "bundles": bundles[: reads.HOME_BUNDLES],
         "more_bundles": len(bundles) > reads.HOME_BUNDLES,
+        "matching_bundles": matching_bundles,
     }
     return render(request, "channels/home.html", context)
 
@@ -127,13 +133,17 @@ def item_guide(request: HttpRequest, code: str) -> HttpResponse:
         return _not_found(request, exc.message)
     department = version.item.department
     steps = [{"step": step, "department": step.department or department} for step in version.steps.all()]
+    fees = list(version.fees.all())
     context = {
         "nav": "home",
         "version": version,
         "item": version.item,
         "department": department,
         "materials": [presenters.material_out(m, version.item.code) for m in version.materials.all()],
-        "fees": list(version.fees.all()),
+        "fees": fees,
+        "fee_table": presenters.fee_table(version, fees),
+        "ways": presenters.guide_ways(version),
+        "applies_online": presenters.applies_online(version),
         "steps": steps,
         "bundles": list(reads.bundles_containing(version.item)),
     }

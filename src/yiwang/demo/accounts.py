@@ -6,8 +6,9 @@ from typing import Any
 
 from django.contrib.auth.models import Permission
 from django.db import transaction
+from django.utils import timezone
 
-from yiwang.accounts.models import User, UserKind
+from yiwang.accounts.models import RealNameMethod, User, UserKind
 from yiwang.catalog.codes import StaffRole
 from yiwang.catalog.models import Department, ServicePoint
 
@@ -67,6 +68,7 @@ DEMO_ACCOUNTS: list[dict[str, Any]] = [
         "kind": UserKind.PERSON,
         "id_number": "330102199003071230",
         "mobile": "13800000001",
+        "real_name_method": RealNameMethod.WINDOW,  # verified in person at the 市民中心
     },
     {
         "username": "company",
@@ -76,6 +78,7 @@ DEMO_ACCOUNTS: list[dict[str, Any]] = [
         "legal_representative": "刘云帆",
         "legal_representative_id_number": "330105198506120043",
         "mobile": "13800000002",
+        "real_name_method": RealNameMethod.WINDOW,
     },
 ]
 
@@ -87,9 +90,17 @@ def demo_accounts_load() -> int:
     """Create the demo accounts that do not exist yet; existing ones are left as they are."""
     created = 0
     for spec in DEMO_ACCOUNTS:
-        if User.objects.filter(username=spec["username"]).exists():
+        existing = User.objects.filter(username=spec["username"]).first()
+        if existing is not None:
+            if spec.get("real_name_method") and not existing.is_real_name_verified:
+                # loaded before accounts had a real-name status: the demo people are verified ones
+                User.objects.filter(pk=existing.pk).update(
+                    real_name_method=spec["real_name_method"], real_name_verified_at=timezone.now()
+                )
             continue
         values = dict(spec)
+        if values.get("real_name_method"):
+            values["real_name_verified_at"] = timezone.now()
         department = values.pop("department", None)
         point = values.pop("service_point", None)
         user = User(

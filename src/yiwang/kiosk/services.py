@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from yiwang.accounts.models import User, UserKind
@@ -92,21 +93,25 @@ def kiosk_login(*, id_number: str, pin: str, now: datetime | None = None) -> Use
 
 @transaction.atomic
 def _check(id_number: str, pin: str, now: datetime) -> _Outcome:
-    record = (
+    # Until its owner verifies one, several accounts may hold a number: the PIN tells whose it is.
+    # The verified owner's PIN is tried first and carries the failure count.
+    records = list(
         KioskPin.objects.select_for_update()
         .select_related("user")
         .filter(user__id_number=id_number, user__kind=UserKind.PERSON, user__is_active=True)
-        .first()
+        .order_by(F("user__real_name_verified_at").desc(nulls_last=True), "id")
     )
-    if record is None:
+    if not records:
         make_password(pin)  # the same cost as a real check: timing does not tell who has a PIN
         return _Outcome()
+    record = records[0]
     if record.locked_until is not None and record.locked_until > now:
         return _Outcome(locked_until=record.locked_until)
-    if check_password(pin, record.pin_hash):
-        if record.failed_attempts or record.locked_until:
-            KioskPin.objects.filter(pk=record.pk).update(failed_attempts=0, locked_until=None)
-        return _Outcome(user=record.user)
+    matched = next((r for r in records if check_password(pin, r.pin_hash)), None)
+    if matched is not None:
+        if matched.failed_attempts or matched.locked_until:
+            KioskPin.objects.filter(pk=matched.pk).update(failed_attempts=0, locked_until=None)
+        return _Outcome(user=matched.user)
     failures = record.failed_attempts + 1
     if failures >= MAX_FAILURES:
         until = now + LOCK_DURATION

@@ -1,4 +1,4 @@
-"""电子证照 API (shared/API.md): public verification, the holder's licence and its PDF.
+"""电子证照 API (shared/API.md): public verification, the holder's licence and its PDF, 我的证照.
 
 The identifier contains dots, so the `.pdf` route is declared before the plain one: Django tries
 URL patterns in order and `{identifier}` alone would also match "….U.pdf".
@@ -11,12 +11,15 @@ from typing import Any
 from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from yiwang.accounts.auth import api_auth
 from yiwang.accounts.policy import Permission, api_requires, public
+from yiwang.accounts.selectors import require_real_name
 from yiwang.audit.services import personal_data_read
+from yiwang.core.pagination import paginate
 from yiwang.licences import presenters, selectors, services
 from yiwang.sharing.services import data_read_authorise, own_code
 
@@ -76,6 +79,36 @@ class LicenceOut(Schema):
     verify_url: str
 
 
+class WalletLicenceOut(Schema):
+    identifier: str
+    type_code: str
+    type_name: str
+    name: str
+    number: str = Field(description="证照编号；为公民身份号码（或含有）时已脱敏")
+    issuer_name: str
+    issuer_code: str
+    issued_on: date
+    valid_from: date
+    valid_until: date | None = Field(description="为空表示长期有效")
+    validity: str = Field(description="有效期，如“2024-01-01 至 2029-01-01”或“2024-01-01 起长期有效”")
+    status: str = Field(description="证照状态代码；有效期已过的显示为 05 过期")
+    status_label: str
+    status_reason: str = Field(description="吊销、注销、过期等的原因；有效时为空")
+    currently_valid: bool
+    pdf_url: str
+    verify_url: str
+
+
+class WalletPage(Schema):
+    items: list[WalletLicenceOut]
+    count: int
+    next: str | None
+
+
+class WalletIn(Schema):
+    page: int = Field(1, ge=1, le=10_000)
+
+
 class UseIn(Schema):
     reason: str = Field("", max_length=200, description="申请事由（工作人员必填，≤200 字）")
     case: str = Field("", max_length=40, description="办件编号（工作人员必填）")
@@ -84,6 +117,46 @@ class UseIn(Schema):
 class ListIn(UseIn):
     holder: str = Field("", max_length=18, description="持证主体代码；省略时为本人")
     type: str = Field("", max_length=40, description="证照类型代码")
+
+
+@router.get(
+    "/me/licences",
+    response=WalletPage,
+    auth=api_auth,
+    summary="我的证照：本人（或所代表企业）持有的电子证照，含状态、有效期、下载与核验链接；须已实名认证",
+)
+@api_requires(Permission.LICENCES_OWN)
+def my_licences(request: HttpRequest, filters: Query[WalletIn]) -> dict[str, Any]:
+    page = paginate(request, selectors.holder_wallet(request.auth), filters.page)
+    return {
+        "items": [_wallet_item(request, selectors.wallet_entry(licence)) for licence in page.rows],
+        "count": page.count,
+        "next": page.next_url,
+    }
+
+
+def _wallet_item(request: HttpRequest, entry: selectors.WalletEntry) -> dict[str, Any]:
+    licence = entry.licence
+    pdf = reverse("api-v1:licence_pdf", kwargs={"identifier": licence.identifier})
+    return {
+        "identifier": licence.identifier,
+        "type_code": licence.licence_type.code,
+        "type_name": licence.licence_type.name,
+        "name": licence.name,
+        "number": entry.number,
+        "issuer_name": licence.issuer.name,
+        "issuer_code": licence.issuer_code,
+        "issued_on": licence.issued_on,
+        "valid_from": licence.valid_from,
+        "valid_until": licence.valid_until,
+        "validity": entry.validity,
+        "status": entry.status,
+        "status_label": entry.status_label,
+        "status_reason": entry.status_reason,
+        "currently_valid": entry.currently_valid,
+        "pdf_url": request.build_absolute_uri(pdf),
+        "verify_url": presenters.verify_url(licence.identifier),
+    }
 
 
 @router.get(
@@ -154,6 +227,7 @@ def get_licence(request: HttpRequest, identifier: str, use: Query[UseIn]) -> dic
 @api_requires(Permission.LICENCES_OWN)
 def list_licences(request: HttpRequest, filters: Query[ListIn]) -> list[dict[str, Any]]:
     user = request.auth
+    require_real_name(user, selectors.READ_LICENCES)  # a no-op for staff: their reads are granted below
     holder = (filters.holder or own_code(user)).strip().upper()
     grant = data_read_authorise(
         actor=user,

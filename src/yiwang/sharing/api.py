@@ -13,8 +13,12 @@ from pydantic import Field
 from yiwang.accounts.auth import api_auth
 from yiwang.accounts.policy import Permission, api_requires
 from yiwang.core.pagination import paginate
-from yiwang.sharing.models import Basis, Outcome
-from yiwang.sharing.selectors import data_uses_of
+from yiwang.sharing.selectors import (
+    data_use_basis_label,
+    data_use_is_own,
+    data_use_outcome_label,
+    data_uses_of,
+)
 
 router = Router(tags=["数据共享"], auth=api_auth)
 
@@ -31,6 +35,7 @@ class DataUseOut(Schema):
     outcome: str
     outcome_label: str
     basis: str
+    own: bool = Field(description="本人申请时从证照库调取（免提交），而非部门查询")
     refusal: str
 
 
@@ -44,25 +49,29 @@ class PageIn(Schema):
     page: int = Field(1, ge=1, le=10_000)
 
 
-@router.get("/me/data-uses", response=DataUsePage, summary="谁用了我的数据：每一次查询、调取（含被拒绝的）")
+@router.get(
+    "/me/data-uses",
+    response=DataUsePage,
+    summary="谁用了我的数据：每一次查询、调取（含被拒绝的，含本人申请时的免提交调取）；须已实名认证",
+)
 @api_requires(Permission.DATA_USES_OWN)
 def my_data_uses(request: HttpRequest, filters: Query[PageIn]) -> dict[str, Any]:
     page = paginate(request, data_uses_of(request.auth), filters.page)
-    outcomes, bases = dict(Outcome.choices), dict(Basis.choices)
     return {
         "items": [
             {
                 "at": timezone.localtime(u.at),
                 "department": u.department_name,
-                "user": _masked_name(u.actor_name),
+                "user": "本人" if data_use_is_own(u) else _masked_name(u.actor_name),
                 "case": u.case_number,
                 "reason": u.reason,
                 "licence": u.licence_identifier,
                 "action": u.action,
                 "fields": u.fields,
                 "outcome": u.outcome,
-                "outcome_label": str(outcomes.get(u.outcome, u.outcome)),
-                "basis": str(bases.get(u.basis, u.basis)),
+                "outcome_label": data_use_outcome_label(u),
+                "basis": data_use_basis_label(u),
+                "own": data_use_is_own(u),
                 "refusal": u.refusal,
             }
             for u in page.rows

@@ -56,13 +56,13 @@ def test_a_registered_person_signs_in_with_the_id_number(client):
     assert client.get("/me/applications/").status_code == 200
 
 
-def test_registration_refuses_an_id_number_already_registered(client):
-    make_citizen(id_number=make_id_number(77))
+def test_registration_refuses_an_id_number_its_owner_has_verified(client):
+    make_citizen(id_number=make_id_number(77))  # verified at the window (factories)
 
     response = client.post("/accounts/register/", person(id_number=make_id_number(77)))
 
     assert response.status_code == 422
-    assert "该身份证号码已注册" in response.content.decode()
+    assert "该身份证号码已由本人完成实名认证并注册" in response.content.decode()
     assert User.objects.filter(id_number=make_id_number(77)).count() == 1
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tests.factories import make_bundle, make_department, make_item, make_staff
+from tests.factories import FORM_SCHEMA, make_bundle, make_department, make_item, make_staff
 from yiwang.catalog import codes
 from yiwang.catalog.services import bundle_publish
 
@@ -65,8 +65,22 @@ def newborn(world) -> Any:
         name="出生医学证明首次签发",
         materials=[{"name": "居民身份证"}, {"name": "住院分娩证明"}],
     )
+    registration_form = {
+        **FORM_SCHEMA,
+        "properties": {
+            **FORM_SCHEMA["properties"],
+            "certificate_number": {
+                "type": "string",
+                "title": "出生医学证明编号",
+                "pattern": "^[A-Z][0-9]{9}$",
+            },
+        },
+    }
     registration = make_item(
-        department=police, name="出生登记", materials=[{"name": "居民身份证"}, {"name": "户口簿"}]
+        department=police,
+        name="出生登记",
+        materials=[{"name": "居民身份证"}, {"name": "户口簿"}],
+        form_schema=registration_form,
     )
     bundle = make_bundle(
         certificate, registration, requires={1: [0]}, code="newborn", name="新生儿出生一件事"

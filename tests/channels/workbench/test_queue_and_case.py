@@ -294,7 +294,16 @@ def test_completing_a_prerequisite_asks_for_the_data_later_members_need(client, 
         {"action": "complete", "revision": certificate.revision},
     )
     assert missing.status_code == 422
-    assert "后续事项需要以下办理结果数据：certificate_number" in missing.content.decode()
+    html = missing.content.decode()
+    assert "后续事项需要“出生医学证明编号”，请填写" in html, "named by its title, not its key"
+    assert "：certificate_number" not in html
+
+    invalid = client.post(
+        reverse("workbench:case_act", args=[certificate.number]),
+        {"action": "complete", "revision": certificate.revision, "data_certificate_number": "12345"},
+    )
+    assert invalid.status_code == 422, "checked by the field's rule before it reaches the waiting member"
+    assert "出生医学证明编号：格式不正确" in invalid.content.decode()
 
     done = client.post(
         reverse("workbench:case_act", args=[certificate.number]),

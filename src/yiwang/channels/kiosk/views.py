@@ -24,6 +24,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from yiwang.accounts.models import RealNameMethod
+from yiwang.accounts.services import real_name_verify
+from yiwang.audit import services as audit
+from yiwang.audit.models import AuditAction
 from yiwang.cases import services as case_services
 from yiwang.cases.models import Application, ApplicationStatus, Case
 from yiwang.cases.notices import notice_pdf
@@ -44,7 +48,7 @@ from yiwang.channels.kiosk.session import (
     kiosk_session_start,
     kiosk_user,
 )
-from yiwang.core.errors import NotFound
+from yiwang.core.errors import DomainError, NotFound
 from yiwang.core.masking import mask_id_number
 from yiwang.core.pagination import paginate
 from yiwang.kiosk.services import KioskLocked, KioskLoginFailed, kiosk_login
@@ -165,6 +169,9 @@ def login(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, ValidationError(exc.message, code=exc.code))
                 status = exc.status
             else:
+                if card_number and not reader.manual_entry and not user.is_real_name_verified:
+                    # The card itself was read and its holder knows the account's PIN: 实名认证.
+                    _verify_by_card(user)
                 kiosk_session_start(request, user)
                 return redirect(next_url)
         else:
@@ -177,6 +184,20 @@ def login(request: HttpRequest) -> HttpResponse:
         "locked": any(e.code == "kiosk_locked" for e in form.non_field_errors().as_data()),
     }
     return _render(request, "login.html", context, status=status)
+
+
+def _verify_by_card(user: Any) -> None:
+    try:
+        detached = real_name_verify(user=user, method=RealNameMethod.KIOSK_CARD)
+    except DomainError:
+        return  # the number is verified on another account: settled at a window, not here
+    user.real_name_method = RealNameMethod.KIOSK_CARD
+    audit.record(
+        action=AuditAction.REAL_NAME_VERIFY,
+        obj=user,
+        actor=user,
+        detail={"method": RealNameMethod.KIOSK_CARD, "detached_accounts": [a.pk for a in detached]},
+    )
 
 
 @public

@@ -22,7 +22,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from yiwang.accounts.acting import signed_in_account
 from yiwang.accounts.models import User, UserKind
+from yiwang.accounts.selectors import RealNameRequired, is_real_name_verified
+from yiwang.cases.applicant_fields import CHECKED, bound_fields
 from yiwang.cases.formcheck import form_errors
 from yiwang.cases.submission import application_submit
 from yiwang.catalog import selectors as catalog_selectors
@@ -39,6 +42,7 @@ from yiwang.channels.portal.guards import (
     is_htmx,
     not_found,
 )
+from yiwang.channels.portal.licence_offers import Holders, holders_for
 from yiwang.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from yiwang.core.masking import mask_id_number
 from yiwang.documents.errors import ALLOWED_TYPES_LABEL, human_size
@@ -51,6 +55,13 @@ PREFILL_LEGAL = {
     "enterprise_name": "name",
     "uscc": "uscc",
     "legal_representative": "legal_representative",
+    "applicant_phone": "mobile",
+}
+# 企业开办: the founder is the 经办人 and, unless they name someone else, the legal representative.
+PREFILL_FOUNDER = {
+    "legal_representative": "name",
+    "legal_representative_id_number": "id_number",
+    "contact_person": "name",
     "applicant_phone": "mobile",
 }
 # Where an engine message that belongs to no field is shown.
@@ -80,6 +91,11 @@ class Target:
     @property
     def versions(self) -> list[ItemVersion]:
         return [v for _m, v in self.pairs]
+
+    @property
+    def founding(self) -> bool:
+        """企业开办: a natural person founds a company that does not exist yet (cases.applicants)."""
+        return any(v.establishes_entity for v in self.versions)
 
     @property
     def optional_codes(self) -> set[str]:
@@ -173,9 +189,8 @@ def apply_bundle(request: HttpRequest, code: str) -> HttpResponse:
 
 def _apply(request: HttpRequest, target: Target) -> HttpResponse:
     drafts = DraftStore(request.session)
-    user = current_user(request)
     if request.method == "GET":
-        return _render(request, _fresh(user, target, drafts.get(target.draft_key)))
+        return _render(request, _fresh(request, target, drafts.get(target.draft_key)))
     intent = request.POST.get("intent", "submit")
     page = _posted(request, target)
     if intent == "discard":
@@ -207,10 +222,17 @@ def _upload_limit() -> int:
     return int(settings.YIWANG_UPLOAD_MAX_BYTES)
 
 
-def _fresh(user: User, target: Target, draft: Draft | None) -> Page:
-    rows = mat.material_rows(target.versions, user)
+def _holders(request: HttpRequest, target: Target) -> Holders:
+    return holders_for(current_user(request), signed_in_account(request), founding=target.founding)
+
+
+def _fresh(request: HttpRequest, target: Target, draft: Draft | None) -> Page:
+    user = current_user(request)
+    rows = mat.material_rows(target.versions, _holders(request, target))
     if draft is None:
-        raw = _prefill(user, target.schema)
+        raw = _prefill(
+            signed_in_account(request) if target.founding else user, target.schema, target.founding
+        )
         chosen: set[str] = set()
     else:
         raw = draft.form
@@ -234,8 +256,11 @@ def _forget_if_not_owned(user: User, row: mat.MaterialRow) -> None:
         row.document_name = document.original_name
 
 
-def _prefill(user: User, schema: dict[str, Any]) -> schemaform.Raw:
-    known = PREFILL_PERSON if user.kind == UserKind.PERSON else PREFILL_LEGAL
+def _prefill(user: User, schema: dict[str, Any], founding: bool = False) -> schemaform.Raw:
+    if founding:
+        known = PREFILL_FOUNDER
+    else:
+        known = PREFILL_PERSON if user.kind == UserKind.PERSON else PREFILL_LEGAL
     properties = schema.get("properties") or {}
     values = {name: str(getattr(user, attribute, None) or "") for name, attribute in known.items()}
     return {name: value for name, value in values.items() if name in properties and value}
@@ -246,7 +271,7 @@ def _posted(request: HttpRequest, target: Target) -> Page:
     fields = schemaform.build_fields(target.schema)
     raw = schemaform.read_raw(request.POST, fields)
     chosen = set(request.POST.getlist("members")) & target.optional_codes
-    rows = mat.material_rows(target.versions, user)
+    rows = mat.material_rows(target.versions, _holders(request, target))
     mat.read_rows(request.POST, rows)
     key = request.POST.get("idempotency_key", "")
     page = Page(
@@ -296,6 +321,7 @@ def _submit(request: HttpRequest, target: Target, page: Page, drafts: DraftStore
             channel=channel_of(request),
             idempotency_key=page.key,
             sharing_consent=request.POST.get("sharing_consent") == "on",
+            agent=getattr(request, "acting_person", None),
         )
     except ValidationFailed as exc:
         _place_errors(page, exc.fields, sent, quiet=[] if generated else online)
@@ -363,6 +389,11 @@ def _render(request: HttpRequest, page: Page) -> HttpResponse:
                 row.only_for = row.needed_by
     summary = _error_summary(fields, page)
     first = target.versions[0]
+    founder = signed_in_account(request)
+    needs_real_name = any(v.real_name_required for v in target.versions)
+    real_name_ok = not needs_real_name or is_real_name_verified(founder)
+    if not target.founding:
+        _hold_identity_fields(fields, target.schema)
     person = user.kind == UserKind.PERSON
     context = {
         "nav": "apply",
@@ -382,8 +413,22 @@ def _render(request: HttpRequest, page: Page) -> HttpResponse:
         "max_upload_bytes": _upload_limit(),
         "promised_days": target.bundle.promised_limit_days if target.bundle else first.promised_limit_days,
         "sharing_consent": request.method == "POST" and request.POST.get("sharing_consent") == "on",
+        "entity_exists": target.founding and user.kind == UserKind.LEGAL,
+        "founder": founder,
+        "founder_id": mask_id_number(founder.id_number or ""),
+        "real_name_ok": real_name_ok,
+        "real_name_message": RealNameRequired("申请该事项").message,
     }
     return render(request, "channels/portal/apply.html", context, status=422 if page.failed else 200)
+
+
+def _hold_identity_fields(fields: list[schemaform.FormField], schema: dict[str, Any]) -> None:
+    """The applicant's name, ID number and USCC come from the account: shown, not edited."""
+    bound = bound_fields(schema)
+    for f in fields:
+        if bound.get(f.path) in CHECKED and f.value:
+            f.attrs["readonly"] = "readonly"
+            f.description = f.description or "与申请人账号一致，不可修改"
 
 
 def _error_summary(fields: list[schemaform.FormField], page: Page) -> list[dict[str, str]]:

@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from yiwang.accounts.models import User
 from yiwang.accounts.policy import Permission
+from yiwang.cases.models import Channel
 from yiwang.channels.guards import page_requires
 
 
@@ -35,11 +36,34 @@ def current_user(request: HttpRequest) -> User:
     return user
 
 
+# Words in a User-Agent that only phones, tablets and the mobile apps' built-in browsers send, lower
+# case. OpenHarmony (HarmonyOS NEXT) tablets send neither "Mobile" nor "Android"; Android tablets send
+# no "Mobile".
+MOBILE_AGENT_WORDS = (
+    "mobi",
+    "android",
+    "iphone",
+    "ipad",
+    "ipod",
+    "harmonyos",
+    "openharmony",
+    "micromessenger",
+    "alipayclient",
+    "dingtalk",
+    "windows phone",
+)
+
+
 def channel_of(request: HttpRequest) -> str:
-    """申请渠道: 掌上办 (mobile) for phones and tablets, 网上办 (web) otherwise — a plain User-Agent check."""
-    agent = request.headers.get("User-Agent", "")
-    mobile = ("Mobi", "Android", "iPhone", "iPad", "HarmonyOS", "MicroMessenger", "AlipayClient")
-    return "mobile" if any(word in agent for word in mobile) else "web"
+    """申请渠道: 掌上办 (mobile) for phones and tablets, 网上办（PC） (web) otherwise.
+
+    The client hint `Sec-CH-UA-Mobile: ?1` (Chromium browsers) says "phone" even when the User-Agent
+    is trimmed; "?0" proves nothing (Android tablets send it), so the User-Agent decides then.
+    """
+    if request.headers.get("Sec-CH-UA-Mobile", "").strip() == "?1":
+        return Channel.MOBILE
+    agent = request.headers.get("User-Agent", "").lower()
+    return Channel.MOBILE if any(word in agent for word in MOBILE_AGENT_WORDS) else Channel.WEB
 
 
 def is_htmx(request: HttpRequest) -> bool:

@@ -1,21 +1,23 @@
-"""使用电子证照（免提交）: which of the applicant's valid e-licences can stand in for a material.
+"""使用电子证照（免提交）: which valid e-licences the page may offer for a material.
 
-The licence library (`yiwang.licences`) is optional. The option is offered only when the library is
-installed, the case engine can accept a licence (its `licence_satisfying` hook exists — the engine
-imports it from the library when a submission names a licence), and the applicant holds a valid
-licence of the material's type. The engine checks the licence again when the application is
-submitted; this only decides what the page offers.
+A material names whose licence it asks for (`Material.licence_holder`): the applicant's own, the
+legal representative's, the 经办人's, or someone else's. The page offers only a licence of exactly
+that holder and of exactly the material's type, held by the person signed in or the company they
+act for — never a licence of another holder or another type — and nothing at all to an account that
+is not real-name verified. The engine checks the licence again when the application is submitted.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from django.apps import apps
+from yiwang.accounts.models import User, UserKind
+from yiwang.accounts.selectors import is_real_name_verified
+from yiwang.catalog.codes import LicenceHolder
+from yiwang.catalog.models import Material
+from yiwang.licences.selectors import holder_code_of, licence_find_valid
 
 
 @dataclass(frozen=True)
@@ -27,40 +29,63 @@ class LicenceOffer:
     valid_until: date | None
 
 
-def _library() -> Any:
-    """The licence library's selectors module if it is installed and connected to the engine, else None."""
-    if not apps.is_installed("yiwang.licences"):
-        return None
-    try:
-        selectors = importlib.import_module("yiwang.licences.selectors")
-    except ImportError:
-        return None
-    wanted = ("holder_code_of", "licence_find_valid", "licence_satisfying")
-    return selectors if all(hasattr(selectors, name) for name in wanted) else None
+@dataclass(frozen=True)
+class Holders:
+    """The holder code the page may draw on for each LicenceHolder role ("" where none)."""
+
+    applicant: str = ""
+    legal_representative: str = ""
+    agent: str = ""
+
+    def code_for(self, material: Material) -> str:
+        return {
+            LicenceHolder.APPLICANT: self.applicant,
+            LicenceHolder.LEGAL_REPRESENTATIVE: self.legal_representative,
+            LicenceHolder.AGENT: self.agent,
+        }.get(LicenceHolder(material.licence_holder), "")
 
 
-def licences_available() -> bool:
-    return _library() is not None
+def holders_for(user: User, person: User, *, founding: bool = False) -> Holders:
+    """Whose licences may be offered to `user` (the applicant account) signed in as `person`.
+
+    `founding`: the applicant is a company-to-be (企业开办): it holds nothing yet; its founder may be
+    its legal representative, which the engine checks against the form when it is submitted.
+    """
+    if not is_real_name_verified(person):
+        return Holders()
+    own = "" if founding else holder_code_of(user)
+    mine = (person.id_number or "").upper() if person.kind == UserKind.PERSON else ""
+    if user.kind == UserKind.PERSON:
+        return Holders(applicant=own, legal_representative=mine, agent=mine)
+    representative = (user.legal_representative_id_number or "").upper()
+    return Holders(
+        applicant=own, legal_representative=mine if mine and mine == representative else "", agent=mine
+    )
 
 
-def licence_offers(user: Any, type_codes: Iterable[str]) -> dict[str, LicenceOffer]:
-    """The user's currently valid licence for each type code they hold one of (one query per type)."""
-    codes = sorted({code for code in type_codes if code})
-    library = _library() if codes else None
-    if library is None:
-        return {}
-    holder = library.holder_code_of(user)
-    if not holder:
-        return {}
-    offers = {}
-    for code in codes:
-        licence = library.licence_find_valid(holder_code=holder, type_code=code)
-        if licence is not None:
-            offers[code] = LicenceOffer(
-                identifier=licence.identifier,
-                name=licence.name,
-                number=licence.number,
-                issuer=getattr(licence.issuer, "name", ""),
-                valid_until=licence.valid_until,
+def licence_offers(holders: Holders, materials: Iterable[Material]) -> dict[int, LicenceOffer]:
+    """For each material a valid licence of its holder and type stands in for: the offer, by material id."""
+    offers: dict[int, LicenceOffer] = {}
+    found: dict[tuple[str, str], LicenceOffer | None] = {}
+    for material in materials:
+        code = holders.code_for(material)
+        if not code or not material.licence_type_code:
+            continue
+        key = (code, material.licence_type_code)
+        if key not in found:
+            licence = licence_find_valid(holder_code=code, type_code=material.licence_type_code)
+            found[key] = (
+                LicenceOffer(
+                    identifier=licence.identifier,
+                    name=licence.name,
+                    number=licence.number,
+                    issuer=getattr(licence.issuer, "name", ""),
+                    valid_until=licence.valid_until,
+                )
+                if licence is not None
+                else None
             )
+        offer = found[key]
+        if offer is not None:
+            offers[material.id] = offer
     return offers

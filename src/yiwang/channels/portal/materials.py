@@ -20,7 +20,7 @@ from typing import Any
 from yiwang.cases.submission import needed_materials
 from yiwang.catalog import codes
 from yiwang.catalog.models import ItemVersion, Material
-from yiwang.channels.portal.licence_offers import LicenceOffer, licence_offers
+from yiwang.channels.portal.licence_offers import Holders, LicenceOffer, licence_offers
 
 UPLOAD, PLEDGE, LICENCE, ONLINE = "upload", "pledge", "licence", "online"
 WAY_LABELS = {
@@ -51,6 +51,8 @@ class MaterialRow:
         default_factory=list
     )  # bundle: needed only when these optional members are ticked
     allow_online: bool = True  # a 补正 asks for a corrected paper: the on-line form cannot be re-sent
+    # 企业开办: issued by this application's own 设立登记 (营业执照), so asked of nobody.
+    produced_by: str = ""
 
     @property
     def first(self) -> Material:
@@ -143,16 +145,21 @@ def is_uuid(value: str) -> bool:
     return True
 
 
-def material_rows(versions: list[ItemVersion], user: Any) -> list[MaterialRow]:
-    """One row per distinct material of `versions`, in catalog order, with the user's licence offers."""
+def material_rows(versions: list[ItemVersion], holders: Holders) -> list[MaterialRow]:
+    """One row per distinct material of `versions`, in catalog order, with the licences `holders` may
+    offer; a licence an establishing member issues (企业开办's 营业执照) is marked as produced."""
     groups = needed_materials(versions)
-    offers = licence_offers(user, (group[0].licence_type_code for group in groups.values()))
+    offers = licence_offers(holders, (group[0] for group in groups.values()))
+    producers = {
+        v.result_licence_type: v.name for v in versions if v.establishes_entity and v.result_licence_type
+    }
     order = {v.pk: i for i, v in enumerate(versions)}
     rows = []
     for group in groups.values():
         ordered = sorted(group, key=lambda m: (order.get(m.version_id, 0), m.order, m.id))
         row = MaterialRow(key=f"m{ordered[0].id}", materials=ordered)
-        row.licence = offers.get(ordered[0].licence_type_code)
+        row.licence = offers.get(group[0].id)
+        row.produced_by = producers.get(ordered[0].licence_type_code, "")
         row.way = row.default_way
         rows.append(row)
     rows.sort(
@@ -188,7 +195,7 @@ def entries_for(
     keys: list[str] = []
     for row in rows:
         material = row.material_for(version_ids)
-        if material is None:
+        if material is None or row.produced_by:
             continue
         entry: dict[str, Any] | None = None
         if row.way == UPLOAD and row.document_id:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.password_validation import password_validators_help_texts, validate_password
 from django.core.exceptions import ValidationError
@@ -16,8 +17,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from yiwang.accounts.models import User, UserKind
+from yiwang.accounts.services import applicant_register
 from yiwang.channels.guards import public
-from yiwang.channels.portal.registration import applicant_register
 from yiwang.core.errors import ValidationFailed
 from yiwang.core.identifiers import IdentifierError, normalize_id_number, normalize_mobile, normalize_uscc
 
@@ -86,10 +87,14 @@ class RegisterForm(forms.Form):
             self.add_error("password2", "两次输入的密码不一致")
         elif password and kind in (UserKind.PERSON, UserKind.LEGAL):
             person = kind == UserKind.PERSON
+            # The numbers being registered: the password may not contain them (NotPersonalNumberValidator).
             probe = User(
                 username=str((data.get("id_number") if person else data.get("uscc")) or ""),
                 name=(data.get("name") if person else data.get("company_name")) or "",
                 kind=kind,
+                id_number=data.get("id_number") or None if person else None,
+                uscc=data.get("uscc") or None if not person else None,
+                mobile=data.get("mobile") or "",
             )
             try:
                 with translation.override("zh-hans"):  # the portal speaks Chinese whatever the browser says
@@ -126,7 +131,7 @@ def register(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         person = data["kind"] == UserKind.PERSON
         try:
-            user = applicant_register(
+            registered = applicant_register(
                 kind=data["kind"],
                 name=(data["name"] if person else data["company_name"]).strip(),
                 id_number=data["id_number"] if person else "",
@@ -141,7 +146,16 @@ def register(request: HttpRequest) -> HttpResponse:
                 for message in messages_:
                     form.add_error(name if name in form.fields else None, message)
         else:
-            login(request, user, backend="yiwang.accounts.backends.IdentifierBackend")
+            login(request, registered.user, backend="yiwang.accounts.backends.IdentifierBackend")
+            if registered.verified:
+                messages.success(request, "注册成功，已通过实名核验。")
+            else:
+                messages.info(
+                    request,
+                    registered.notice
+                    or "注册成功。账号尚未实名认证：可浏览、保存草稿和咨询；申请须实名认证的事项、查看电子证照前，"
+                    "请携带身份证到政务服务中心窗口核验，或在自助终端刷身份证登录。",
+                )
             return redirect(_next_url(request))
     context = {
         "form": form,

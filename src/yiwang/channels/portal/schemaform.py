@@ -25,6 +25,10 @@ MAX_DEPTH = 3  # nested objects deeper than this are asked as one text box
 MAX_VALUE_LENGTH = 5000  # a posted value is cut here before it is kept (the schema's own limits are smaller)
 LONG_TEXT_LENGTH = 200  # strings that may be this long get a text area
 RADIO_MAX_OPTIONS = 4  # up to this many choices are radio buttons; more are a drop-down list
+# A list of records (股东): at least this many rows on the page, and one empty row more than filled;
+# empty rows are left out of the data. No script needed to add a row.
+ROWS_SHOWN_MIN = 3
+ROWS_MAX = 50
 
 Raw = dict[str, "str | list[str]"]
 
@@ -33,7 +37,7 @@ Raw = dict[str, "str | list[str]"]
 class FormField:
     path: str  # "name", or "parent.child" inside a group
     title: str
-    kind: str  # text | textarea | tel | email | number | integer | date | radio | select | checkboxes | boolean | group
+    kind: str  # text | textarea | tel | email | number | integer | date | radio | select | checkboxes | boolean | group | rows
     required: bool = False
     description: str = ""
     placeholder: str = ""
@@ -122,7 +126,11 @@ def _kind(prop: Mapping[str, Any], depth: int) -> str:
         return "group"
     if kind == "array":
         items = prop.get("items")
-        return "checkboxes" if isinstance(items, dict) and _choices(items) else "textarea"
+        if isinstance(items, dict) and _choices(items):
+            return "checkboxes"
+        if isinstance(items, dict) and isinstance(items.get("properties"), dict) and depth < MAX_DEPTH - 1:
+            return "rows"
+        return "textarea"
     if _choices(prop):
         return "radio" if len(_choices(prop)) <= RADIO_MAX_OPTIONS else "select"
     if kind == "boolean":
@@ -165,7 +173,7 @@ def _attrs(prop: Mapping[str, Any], kind: str) -> dict[str, str]:
 
 def _placeholder(prop: Mapping[str, Any], kind: str) -> str:
     example = _example(prop)
-    if example is None or kind in ("radio", "select", "checkboxes", "boolean", "group", "date"):
+    if example is None or kind in ("radio", "select", "checkboxes", "boolean", "group", "rows", "date"):
         return ""
     if isinstance(example, list | dict):
         return ""
@@ -214,11 +222,40 @@ def build_fields(
             field_.description = f"{field_.description} {note}".strip()
         if kind == "group":
             field_.children = build_fields(prop, raw=raw, _depth=_depth + 1, _prefix=f"{path}.")
+        if kind == "rows":
+            field_.children = _row_fields(prop, raw, path, _depth)
         if owners and _depth == 0:
             field_.version_ids = [version_id for version_id, _ in owners.get(name, [])]
             field_.used_by = [label for _, label in owners.get(name, [])]
         fields.append(field_)
     return fields
+
+
+def _row_indexes(raw: Mapping[str, Any], path: str) -> list[int]:
+    """The row numbers that hold a value under `path` (`path.<i>.<field>`), in order."""
+    found = set()
+    for key in raw:
+        rest = key[len(path) + 1 :] if key.startswith(f"{path}.") else ""
+        head = rest.split(".", 1)[0]
+        if head.isdigit() and int(head) < ROWS_MAX and raw[key]:
+            found.add(int(head))
+    return sorted(found)
+
+
+def _row_fields(prop: Mapping[str, Any], raw: Mapping[str, Any], path: str, depth: int) -> list[FormField]:
+    """A list of records as numbered groups: the filled rows, then empty ones to fill."""
+    items = prop["items"]
+    limit = min(int(prop.get("maxItems") or ROWS_MAX), ROWS_MAX)
+    filled = _row_indexes(raw, path)
+    shown = min(max(len(filled) + 1, ROWS_SHOWN_MIN), limit)
+    rows = []
+    for number, index in enumerate([*filled, *range(max(filled, default=-1) + 1, ROWS_MAX)][:shown], start=1):
+        row = FormField(path=f"{path}.{index}", title=f"{items.get('title') or '第'} {number}", kind="group")
+        row.children = build_fields(items, raw=raw, _depth=depth + 2, _prefix=f"{path}.{index}.")
+        for child in row.children:
+            child.required = False  # a row left empty is not sent; the engine checks the rows that are
+        rows.append(row)
+    return rows
 
 
 def walk(fields: Iterable[FormField]) -> Iterable[FormField]:
@@ -232,7 +269,7 @@ def read_raw(post: Any, fields: Iterable[FormField]) -> Raw:
     """What was typed or ticked for each field of the page, as posted (no conversion, nothing dropped)."""
     raw: Raw = {}
     for field_ in walk(fields):
-        if field_.kind == "group":
+        if field_.kind in ("group", "rows"):
             continue
         if field_.kind == "checkboxes":
             known = {value for value, _ in field_.options}
@@ -264,6 +301,11 @@ def to_data(
             nested = to_data(prop, raw, _prefix=f"{path}.")
             if nested:
                 data[name] = nested
+            continue
+        if kind == "rows":
+            records = [to_data(prop["items"], raw, _prefix=f"{path}.{i}.") for i in _row_indexes(raw, path)]
+            if any(records):
+                data[name] = [r for r in records if r]
             continue
         value = raw.get(path)
         if kind == "checkboxes":

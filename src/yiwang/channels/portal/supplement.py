@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from yiwang.accounts.acting import signed_in_account
 from yiwang.accounts.models import User
 from yiwang.cases.models import Case
 from yiwang.cases.services import case_act
@@ -24,7 +25,7 @@ from yiwang.cases.states import Action
 from yiwang.catalog.models import Material
 from yiwang.channels.portal import materials as mat
 from yiwang.channels.portal.guards import applicant_required, channel_of, current_user, not_found
-from yiwang.channels.portal.licence_offers import licence_offers
+from yiwang.channels.portal.licence_offers import Holders, holders_for, licence_offers
 from yiwang.channels.portal.mine import _cases, _load, _open_request
 from yiwang.core.errors import DomainError, ValidationFailed
 from yiwang.documents.errors import ALLOWED_TYPES_LABEL, human_size
@@ -35,7 +36,7 @@ class _Undo(Exception):
     """Raised inside the transaction to roll back every case's supplement when one of them failed."""
 
 
-def supplement_rows(user: User, open_: list[tuple[Case, Any]]) -> list[mat.MaterialRow]:
+def supplement_rows(holders: Holders, open_: list[tuple[Case, Any]]) -> list[mat.MaterialRow]:
     """One row per distinct material the open notices list, with every reason given for it."""
     wanted = [
         item.get("material") for _case, request in open_ for item in request.items if isinstance(item, dict)
@@ -63,9 +64,9 @@ def supplement_rows(user: User, open_: list[tuple[Case, Any]]) -> list[mat.Mater
                 row.materials.append(material)
             reason = str(item.get("reason") or "")
             row.reasons.append(f"{case.item_version.name}：{reason}" if many else reason)
-    offers = licence_offers(user, (row.first.licence_type_code for row in rows.values()))
+    offers = licence_offers(holders, (row.first for row in rows.values()))
     for row in rows.values():
-        row.licence = offers.get(row.first.licence_type_code)
+        row.licence = offers.get(row.first.id)
         row.way = row.default_way
     return list(rows.values())
 
@@ -119,7 +120,7 @@ def supplement(request: HttpRequest, number: str) -> HttpResponse:
     if not open_:
         messages.info(request, "当前没有需要补正的材料。")
         return redirect("portal:application", number=found.number)
-    rows = supplement_rows(user, open_)
+    rows = supplement_rows(holders_for(user, signed_in_account(request)), open_)
     problems: list[str] = []
     failed = False
     if request.method == "POST":

@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 from django.conf import settings
 
-from yiwang.catalog import codes
+from yiwang.catalog import codes, presenters
 
 register = template.Library()
 
@@ -55,7 +55,7 @@ def depth_roman(depth: int) -> str:
 
 @register.filter
 def depth_label(depth: int) -> str:
-    return str(dict(codes.OnlineDepth.choices).get(depth, depth))
+    return presenters.online_depth_text(depth)
 
 
 _CODE_LISTS: dict[str, Any] = {
@@ -84,10 +84,7 @@ def audience_words(value: str) -> list[str]:
 @register.filter
 def yuan(amount: Any) -> str:
     """12.50 → 12.5, 30.00 → 30: fees read as people say them."""
-    text = f"{amount:f}" if hasattr(amount, "as_tuple") else str(amount)
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
+    return presenters.yuan_text(amount)
 
 
 @register.filter

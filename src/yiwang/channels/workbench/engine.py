@@ -217,7 +217,8 @@ def registered_applicant(kind: str, number: str) -> User | None:
     """The applicant's own account, if they have one (submission._applicant links it the same way)."""
     if kind == "legal":
         return User.objects.filter(kind=UserKind.LEGAL, uscc=number).first()
-    return User.objects.filter(kind=UserKind.PERSON, id_number=number).first()
+    # Only a verified account is the number's owner; an unverified one may be anyone's (实名认证).
+    return User.objects.filter(kind=UserKind.PERSON, id_number=number).exclude(real_name_method="").first()
 
 
 def may_conclude(user: User, check: PledgeCheck) -> bool:

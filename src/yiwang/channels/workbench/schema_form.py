@@ -14,6 +14,8 @@ from django import forms
 LONG_TEXT = 500
 MAX_DEPTH = 3
 SEP = "__"
+ROWS_SHOWN_MIN = 3  # a list of records (股东): rows on the page, one empty row more than filled
+ROWS_MAX = 50
 
 
 def _main_type(prop: dict[str, Any]) -> str:
@@ -118,6 +120,14 @@ class SchemaForm(forms.Form):
             ):
                 self._add(prop, here, str(prop.get("title") or name))
                 continue
+            items = prop.get("items")
+            if (
+                _main_type(prop) == "array"
+                and isinstance(items, dict)
+                and isinstance(items.get("properties"), dict)
+            ):
+                self._add_rows(prop, items, here)
+                continue
             key = SEP.join(here)
             field = field_for(prop, required=name in required)
             field.label = field.label or str(name)
@@ -125,6 +135,29 @@ class SchemaForm(forms.Form):
             self.paths[key] = here
             self.groups[key] = group
             self.kinds[key] = _main_type(prop)
+
+    def _add_rows(self, prop: dict[str, Any], items: dict[str, Any], here: list[str]) -> None:
+        """A list of records as numbered rows of fields (`name__<i>__field`); empty rows are left out."""
+        start = f"{self.prefix}-{SEP.join(here)}{SEP}" if self.prefix else f"{SEP.join(here)}{SEP}"
+        filled = set()
+        for key, value in (self.data or {}).items():
+            head = key[len(start) :].split(SEP)[0] if key.startswith(start) else ""
+            if value and head.isdigit() and int(head) < ROWS_MAX:
+                filled.add(int(head))
+        limit = min(int(prop.get("maxItems") or ROWS_MAX), ROWS_MAX)
+        shown = min(max(len(filled) + 1, ROWS_SHOWN_MIN, max(filled, default=-1) + 2), limit)
+        title = str(prop.get("title") or here[-1])
+        for index in range(shown):
+            for name, child in (items.get("properties") or {}).items():
+                if not isinstance(child, dict):
+                    continue
+                key = SEP.join([*here, str(index), str(name)])
+                field = field_for(child, required=False)  # a row left empty is not sent
+                field.label = field.label or str(name)
+                self.fields[key] = field
+                self.paths[key] = [*here, str(index), str(name)]
+                self.groups[key] = f"{title} {index + 1}"
+                self.kinds[key] = _main_type(child)
 
     def form_data(self) -> dict[str, Any]:
         """The cleaned values as the JSON object the schema describes; empty optional fields left out."""
@@ -141,7 +174,7 @@ class SchemaForm(forms.Form):
             for part in path[:-1]:
                 target = target.setdefault(part, {})
             target[path[-1]] = value
-        return data
+        return _lists(data)
 
     def add_engine_errors(self, fields: dict[str, list[str]]) -> None:
         """Put the engine's `form.<path>` messages on their fields; others become form-wide errors."""
@@ -154,3 +187,12 @@ class SchemaForm(forms.Form):
                     self.add_error(name, message)
                 else:
                     self.add_error(None, f"申请表：{message}")
+
+
+def _lists(value: Any) -> Any:
+    """Rows kept by number (`{"0": {...}, "2": {...}}`) as the list the schema describes, in order."""
+    if not isinstance(value, dict):
+        return value
+    if value and all(key.isdigit() for key in value):
+        return [_lists(value[key]) for key in sorted(value, key=int)]
+    return {key: _lists(item) for key, item in value.items()}

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("desk/", desk.desk, name="desk"),
     path("desk/next/", desk.desk_clear, name="desk_clear"),
+    path("desk/accounts/<int:account_id>/verify/", desk.desk_verify, name="desk_verify"),
     path("desk/items/<str:code>/", desk.desk_start, {"kind": "item"}, name="desk_start_item"),
     path("desk/bundles/<slug:code>/", desk.desk_start, {"kind": "bundle"}, name="desk_start_bundle"),
     path("applications/<str:number>/", applications.application, name="application"),

@@ -49,20 +49,50 @@ def integer(title: str, example: int, minimum: int = 0) -> dict[str, Any]:
     return {"type": "integer", "title": title, "minimum": minimum, "examples": [example]}
 
 
-def id_number(title: str) -> dict[str, Any]:
-    return text(title, TEST_ID, 18, pattern=ID_PATTERN)
+def id_number(title: str, **extra: Any) -> dict[str, Any]:
+    """A 公民身份号码 field: the pattern helps the browser, the format runs the GB 11643 check."""
+    return text(title, TEST_ID, 18, pattern=ID_PATTERN, format="id-number", **extra)
+
+
+def applicant(binding: str, field: dict[str, Any]) -> dict[str, Any]:
+    """A field that states who applies (cases.applicant_fields): filled from and held to the applicant."""
+    return {**field, "x-applicant": binding}
 
 
 FIELDS: dict[str, dict[str, Any]] = {
-    "applicant_name": text("申请人姓名", "张明", 50),
-    "applicant_id_number": id_number("申请人公民身份号码"),
+    "applicant_name": applicant("name", text("申请人姓名", "张明", 50)),
+    "applicant_id_number": applicant("id_number", id_number("申请人公民身份号码")),
     "applicant_phone": text("联系电话（手机）", "13800138000", 11, pattern="^1[3-9][0-9]{9}$"),
     "address": text("联系地址", "示范市西湖区文华路88号2幢1单元301室", 200),
     "household_address": text("户籍地址", "示范市上城区平安里12号", 200),
     "employer_name": text("工作单位", "示范市云栖餐饮管理有限公司"),
-    "enterprise_name": text("企业名称", "示范市云栖餐饮管理有限公司"),
-    "uscc": text("统一社会信用代码", DEMO_USCC, 18, pattern="^[0-9A-HJ-NPQRTUWXY]{18}$"),
-    "legal_representative": text("法定代表人", "李华", 50),
+    "enterprise_name": applicant("name", text("企业名称", "示范市云栖餐饮管理有限公司")),
+    "uscc": applicant(
+        "uscc", text("统一社会信用代码", DEMO_USCC, 18, pattern="^[0-9A-HJ-NPQRTUWXY]{18}$", format="uscc")
+    ),
+    "legal_representative": applicant("legal_representative", text("法定代表人", "李华", 50)),
+    "legal_representative_id_number": applicant(
+        "legal_representative_id_number", id_number("法定代表人公民身份号码")
+    ),
+    "shareholders": {
+        "type": "array",
+        "title": "股东（发起人）",
+        "minItems": 1,
+        "maxItems": 50,
+        "items": {
+            "type": "object",
+            "title": "股东",
+            "properties": {
+                "name": text("股东姓名或名称", "李华", 100),
+                "id_number": text(
+                    "身份证号码或统一社会信用代码", TEST_ID, 18, pattern="^[0-9A-HJ-NPQRTUWXY]{18}$"
+                ),
+                "contribution": number("认缴出资额（万元）", 100),
+            },
+            "required": ["name", "id_number", "contribution"],
+        },
+        "examples": [[{"name": "李华", "id_number": TEST_ID, "contribution": 100}]],
+    },
     "registered_capital": number("注册资本（万元）", 100),
     "business_scope": text("经营范围", "餐饮服务；食品销售（仅销售预包装食品）", 2000),
     "business_address": text("住所（经营场所）", "示范市西湖区文华路88号1层101室", 200),
@@ -115,13 +145,23 @@ def form(title: str, *fields: str | tuple[str, dict[str, Any]], optional: str = 
     if not 3 <= len(properties) <= 10:
         raise ValueError(f"{title}: a form has 3 to 10 fields, not {len(properties)}")
     skip = set(optional.split())
-    return {
+    out: dict[str, Any] = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "type": "object",
         "title": title,
         "properties": properties,
         "required": [name for name in properties if name not in skip],
     }
+    if "delivery_method" in properties and "address" in skip:
+        out["allOf"] = [copy.deepcopy(ADDRESS_WHEN_MAILED)]
+    return out
+
+
+# 邮寄送达 needs somewhere to send the result to: the address is optional until it is chosen.
+ADDRESS_WHEN_MAILED: dict[str, Any] = {
+    "if": {"properties": {"delivery_method": {"const": "邮寄送达"}}, "required": ["delivery_method"]},
+    "then": {"required": ["address"]},
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -158,8 +198,10 @@ def material(
     basis: str = "",
     pledge: tuple[str, str] | None = None,
     application_form: bool = False,
+    holder: str = "applicant",
 ) -> dict[str, Any]:
-    """One material; `pledge=(proof content, what is to be proved)` allows 告知承诺 in place of it."""
+    """One material; `pledge=(proof content, what is to be proved)` allows 告知承诺 in place of it;
+    `holder`: whose licence it is, when a shared e-licence can stand in for it (codes.LicenceHolder)."""
     return {
         "name": name,
         "form": form,
@@ -169,6 +211,7 @@ def material(
         "source_note": source_note,
         "issuer": issuer,
         "licence_type_code": licence,
+        "licence_holder": holder,
         "pledge_allowed": pledge is not None,
         "pledge_text": pledge_text(*pledge) if pledge else "",
         "originals": originals,
@@ -193,7 +236,31 @@ def _licence(name: str, code: str, issuer: str, standard: str, /, **kw: Any) -> 
     return material(name, **{**defaults, **kw})
 
 
+# Whose ID card a material names, when it is not the applicant's own: the legal representative's or
+# the 经办人's may be drawn from the library for them; anyone else's only they can share.
+ID_CARD_HOLDERS = {
+    "法定代表人": "legal_representative",
+    "法定代表人（负责人）": "legal_representative",
+    "股东、法定代表人、董事、监事和经理": "legal_representative",
+    "经办人": "agent",
+    "办税人员": "agent",
+    "男方": "other",
+    "女方": "other",
+    "夫妻双方": "other",
+    "父母双方": "other",
+    "新生儿父母": "other",
+    "共同生活家庭成员": "other",
+    "逝者": "other",
+    "买卖双方": "other",
+    "继承人": "other",
+    "抵押人": "other",
+    "借款人及配偶": "other",
+    "受伤职工": "other",
+}
+
+
 def id_card(who: str = "申请人", **kw: Any) -> dict[str, Any]:
+    kw.setdefault("holder", ID_CARD_HOLDERS.get(who, "applicant"))
     return _licence(f"{who}居民身份证", lic.ID_CARD, "公安机关", "证件真实有效并在有效期内，人证一致", **kw)
 
 
@@ -273,13 +340,22 @@ def application_form(name: str, **kw: Any) -> dict[str, Any]:
     return material(name, **{**defaults, **kw})
 
 
-def photo(spec: str = "近期正面免冠彩色证件照片", **kw: Any) -> dict[str, Any]:
-    defaults = dict(
+def photo(spec: str = "近期正面免冠彩色证件照片", *, on_site: bool = True, **kw: Any) -> dict[str, Any]:
+    """证件照片. `on_site`: taken at the window or a kiosk during the visit (现场采集), so an online
+    application does not ask for it; else the applicant uploads one."""
+    defaults: dict[str, Any] = dict(
         form="electronic",
         originals=0,
-        source_note="窗口或自助设备现场采集，无需自备",
+        source_note="申请时上传电子照片",
         standard="符合证件照片标准，背景、尺寸、像素符合要求",
     )
+    if on_site:
+        defaults.update(
+            source="onsite",
+            required=False,
+            required_note="窗口现场采集",
+            source_note="窗口或自助设备现场采集，无需自备",
+        )
     return material(spec, **{**defaults, **kw})
 
 
@@ -379,6 +455,8 @@ def item(
     intermediary: str = "",
     quantity_limit: str = "",
     level: str = "3",
+    establishes_entity: bool = False,
+    real_name: bool = True,
 ) -> dict[str, Any]:
     """One service item with its single published version (version 1) in the `catalog_import` format.
 
@@ -425,6 +503,8 @@ def item(
         "quantity_limit": quantity_limit,
         "result_name": result,
         "result_licence_type": licence,
+        "establishes_entity": establishes_entity,
+        "real_name_required": real_name,
         "case_type": "1" if promised == 0 else "2",
         "statutory_limit_days": statutory,
         "statutory_limit_note": statutory_note,

@@ -529,7 +529,7 @@ def health_items() -> list[dict[str, Any]]:
                 material(
                     "六个月内的健康体检证明", issuer="县级以上医疗机构", standard="体检结论能胜任医师工作"
                 ),
-                photo(),
+                photo(on_site=False),
             ],
             form=form(
                 "医师执业注册申请审核表",
@@ -634,7 +634,7 @@ def education_items() -> list[dict[str, Any]]:
                     source_note="通过普通话水平测试信息系统核验",
                 ),
                 material("教师资格认定体检表", issuer="指定体检医院", standard="体检结论为合格"),
-                photo(),
+                photo(on_site=False),
             ],
             form=form(
                 "教师资格认定申请表",
@@ -712,7 +712,7 @@ def disabled_persons_items() -> list[dict[str, Any]]:
             materials=[
                 id_card(),
                 hukou_book(),
-                photo("近期二寸免冠白底彩色照片"),
+                photo("近期二寸免冠白底彩色照片", on_site=False),
                 material(
                     "监护人居民身份证",
                     issuer="公安机关",
@@ -759,7 +759,7 @@ def disabled_persons_items() -> list[dict[str, Any]]:
             materials=[
                 id_card(),
                 disability_certificate(standard="交回原残疾人证"),
-                photo("近期二寸免冠白底彩色照片"),
+                photo("近期二寸免冠白底彩色照片", on_site=False),
             ],
             form=form(
                 "残疾人证换领申请表",

@@ -220,7 +220,7 @@ def household_items() -> list[dict[str, Any]]:
             item_type=OTHER_POWER,
             basis=f"{ID_LAW}第十一条：居民身份证有效期满、公民姓名变更或者证件严重损坏不能辨认的，公民应当换领新证。",
             summary="居民身份证有效期满、登记项目变更或证件损坏时换领新证，可跨省异地办理。",
-            keywords="身份证到期 身份证过期 换身份证 身份证损坏",
+            keywords="身份证换证 身份证到期 换身份证 身份证过期 身份证损坏 身份证换领",
             conditions="居民身份证有效期满（可提前3个月申请）、登记项目变更或证件损坏不能辨认。",
             materials=[
                 id_card(standard="交回原居民身份证"),
@@ -250,7 +250,7 @@ def household_items() -> list[dict[str, Any]]:
             item_type=OTHER_POWER,
             basis=f"{ID_LAW}第十一条：居民身份证丢失的，应当申请补领。",
             summary="居民身份证丢失后补领新证，办理期间可同时申领临时居民身份证。",
-            keywords="身份证丢了 身份证掉了 补办身份证 补身份证",
+            keywords="身份证丢了 身份证掉了 补办身份证 补身份证 身份证补办",
             conditions="居民身份证丢失、被盗；已在有效期内的原证自补领申请之日起作废。",
             materials=[
                 hukou_book(required=False, required_note="无法通过人口信息系统核验身份时提交"),

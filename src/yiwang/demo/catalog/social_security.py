@@ -274,7 +274,7 @@ def hrss_items() -> list[dict[str, Any]]:
             conditions="在本市参加社会保险或具有本市户籍的人员；尚未持有有效的社会保障卡。",
             materials=[
                 id_card("持卡人"),
-                photo(source_note="可通过公安人口信息共享获取，无法获取的在线上传"),
+                photo(on_site=False, source_note="可通过公安人口信息共享获取，无法获取的在线上传"),
                 material(
                     "监护人居民身份证",
                     issuer="公安机关",
@@ -375,7 +375,7 @@ def hrss_items() -> list[dict[str, Any]]:
             conditions="社会保障卡遗失（已挂失）、损坏或有效期届满。",
             materials=[
                 id_card(),
-                photo(source_note="可通过公安人口信息共享获取"),
+                photo(on_site=False, source_note="可通过公安人口信息共享获取"),
                 material(
                     "原社会保障卡",
                     issuer="人力资源和社会保障部门",

@@ -175,7 +175,7 @@ def traffic_items() -> list[dict[str, Any]]:
                     source_note="体检结果由医疗机构联网上传",
                     standard="六个月内出具",
                 ),
-                photo(source_note="通过“交管12123”App上传或由体检机构联网上传"),
+                photo(on_site=False, source_note="通过“交管12123”App上传或由体检机构联网上传"),
             ],
             form=form(
                 "机动车驾驶证换证申请表",
@@ -206,7 +206,7 @@ def traffic_items() -> list[dict[str, Any]]:
             summary="驾驶证遗失后申请补领，原证作废。",
             keywords="驾照丢了 补驾照 驾驶证遗失 补办驾照",
             conditions="机动车驾驶证遗失，且驾驶证未被扣押、未处于暂扣或吊销状态。",
-            materials=[id_card(), photo(source_note="通过“交管12123”App上传")],
+            materials=[id_card(), photo(on_site=False, source_note="通过“交管12123”App上传")],
             form=form(
                 "机动车驾驶证补证申请表",
                 "applicant_name",

@@ -6,12 +6,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from yiwang.calendar.index import HOLIDAY_OVERRIDES_PER_YEAR
+from yiwang.calendar.index import ARRANGEMENT_OVERRIDES_PER_YEAR
 from yiwang.calendar.selectors import calendar_coverage_warnings, working_calendar
 
 
 class Command(BaseCommand):
-    help = "检查工作日历的覆盖范围：已收录法定节假日的年份、本地调整和需要补录的年份。"
+    help = "检查工作日历的覆盖范围：已收录国务院节假日安排的年份、按法定节假日推算的年份、本地调整和需要补录调休的年份。"
     requires_system_checks: list[str] = []  # it prints calendar.W001's findings itself
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -23,8 +23,14 @@ class Command(BaseCommand):
         calendar = working_calendar()
         known = calendar.known_years
         self.stdout.write(f"计算范围：{calendar.first} 至 {calendar.last}")
-        self.stdout.write(f"已收录法定节假日（chinese-calendar）：{known[0]}–{known[-1]} 年")
-        self.stdout.write(f"按周末 + 本地调整计算的年份：{_ranges(calendar.unknown_years)}")
+        self.stdout.write(f"已收录国务院节假日安排（chinese-calendar）：{known[0]}–{known[-1]} 年")
+        self.stdout.write(
+            "法定节假日依《全国年节及纪念日放假办法》推算、调休只来自本地调整的年份："
+            f"{_ranges(calendar.computed_years)}"
+        )
+        self.stdout.write(
+            f"按周末 + 本地调整计算的年份（2025 年前的旧规则）：{_ranges(calendar.unknown_years)}"
+        )
         overrides = calendar.overrides
         if overrides:
             years = sorted({d.year for d in overrides})
@@ -32,7 +38,8 @@ class Command(BaseCommand):
         else:
             self.stdout.write("本地调整：无")
         self.stdout.write(
-            f"（某年录入 {HOLIDAY_OVERRIDES_PER_YEAR} 个及以上工作日休息安排后，视为已录入国务院安排）"
+            f"（某年录入 {ARRANGEMENT_OVERRIDES_PER_YEAR} 天及以上调休——周末上班或工作日休息——后，"
+            "视为已录入国务院安排）"
         )
         warnings = calendar_coverage_warnings()
         for text in warnings:
@@ -40,7 +47,7 @@ class Command(BaseCommand):
         if not warnings:
             self.stdout.write(self.style.SUCCESS("未来三年的工作日历完整。"))
         if warnings and options["fail_on_warning"]:
-            raise CommandError(f"{len(warnings)} 个年份缺少法定节假日安排")
+            raise CommandError(f"{len(warnings)} 个年份缺少国务院节假日安排（调休）")
 
 
 def _ranges(years: tuple[int, ...] | list[int]) -> str:

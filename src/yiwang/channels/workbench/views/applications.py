@@ -22,11 +22,10 @@ from yiwang.cases import presenters, services
 from yiwang.cases.models import Application, Case
 from yiwang.cases.notices_catalog import NOTICE_TITLES, notice_kinds
 from yiwang.cases.states import BEFORE_ACCEPTANCE, Action
-from yiwang.catalog.codes import StaffRole
 from yiwang.channels.workbench import engine, present
 from yiwang.channels.workbench.forms import supplement_items
 from yiwang.channels.workbench.guards import StaffRequest, forbidden, not_found, staff_only
-from yiwang.channels.workbench.views.common import channel_of, page_context
+from yiwang.channels.workbench.views.common import channel_of, page_context, work_area
 from yiwang.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 
 NOTICE_FOR_ACTION = {
@@ -153,7 +152,7 @@ def render_application(
     ]
     context = page_context(
         request,
-        _nav_for(user),
+        work_area(user),
         application=application,
         detail=detail,
         rows=_case_rows(user, detail, cases),
@@ -176,14 +175,6 @@ def render_application(
     )
     personal_data_read(actor=user, obj=application, view="workbench.application")
     return render(request, "channels/workbench/application.html", context, status=status)
-
-
-def _nav_for(user: Any) -> str:
-    if user.has_role(StaffRole.WINDOW_CLERK):
-        return "desk"
-    if user.has_role(StaffRole.OFFICER) or user.has_role(StaffRole.DEPARTMENT_HEAD):
-        return "queue"
-    return "overview" if user.has_role(StaffRole.SUPERVISOR) else "home"
 
 
 @staff_only()
@@ -262,6 +253,8 @@ def action_errors(exc: ValidationFailed, items: list[dict[str, Any]]) -> dict[st
             out.setdefault("checklist", []).extend(texts)
         elif key in ("reason", "kind", "result", "result.data"):
             out.setdefault(key.replace(".", "_"), []).extend(texts)
+        elif key.startswith("result.data."):  # one hand-over field: shown at its input (data_<name>)
+            out.setdefault("data_" + key.removeprefix("result.data."), []).extend(texts)
         else:
             out["general"].extend(texts)
     if not any(out.values()):

@@ -20,7 +20,6 @@ from yiwang.cases.deadlines import Warning
 from yiwang.cases.models import Case, SuspensionKind
 from yiwang.cases.notices_catalog import NOTICE_TITLES
 from yiwang.cases.states import BEFORE_ACCEPTANCE, FINAL, Action
-from yiwang.catalog.codes import StaffRole
 from yiwang.channels.workbench import engine, present
 from yiwang.channels.workbench.forms import CompleteForm, QueueFilterForm, supplement_items
 from yiwang.channels.workbench.guards import StaffRequest, forbidden, not_found, staff_only
@@ -32,7 +31,7 @@ from yiwang.channels.workbench.views.applications import (
     stale_message,
 )
 from yiwang.channels.workbench.views.applications import stamp as application_stamp
-from yiwang.channels.workbench.views.common import channel_of, page_context, page_number
+from yiwang.channels.workbench.views.common import channel_of, page_context, page_number, work_area
 from yiwang.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from yiwang.core.pagination import paginate
 
@@ -190,12 +189,14 @@ def render_case(
     )
     if posted.get("action") == Action.COMPLETE:
         complete_form.is_valid()
+        for key, texts in errors.get(Action.COMPLETE, {}).items():
+            if key in complete_form.fields:  # a hand-over field the engine refused
+                for text in texts:
+                    complete_form.add_error(key, text)
     pledge_checks = list(case.pledge_checks.select_related("material__material").order_by("due_on"))
     context = page_context(
         request,
-        "queue"
-        if (user.has_role(StaffRole.OFFICER) or user.has_role(StaffRole.DEPARTMENT_HEAD))
-        else "overview",
+        work_area(user),
         case=case,
         application=application,
         detail=detail,
@@ -268,6 +269,10 @@ def _body(action: str, post: Any, case: Case) -> tuple[dict[str, Any], dict[str,
     return {"reason": reason}, posted
 
 
+# Notices a case action issues on its own (the application's intake notices are in NOTICE_FOR_ACTION).
+CASE_NOTICES = {Action.COMPLETE: "completion", Action.EXTEND: "extension"}
+
+
 @staff_only()
 @require_POST
 def case_act(request: StaffRequest, number: str) -> HttpResponse:
@@ -307,7 +312,7 @@ def case_act(request: StaffRequest, number: str) -> HttpResponse:
         )
     text = f"办件 {case.number}：已{ACTION_LABELS[Action(action)]}，当前状态“{present.STATUS_LABELS[case.status]}”。"
     url = reverse("workbench:case", kwargs={"number": case.number})
-    kind = NOTICE_FOR_ACTION.get(Action(action)) or ("completion" if action == Action.COMPLETE else "")
+    kind = NOTICE_FOR_ACTION.get(Action(action)) or CASE_NOTICES.get(Action(action), "")
     if kind:
         text += f"可打印{NOTICE_TITLES[kind]}。"
         url += f"?printed={kind}"

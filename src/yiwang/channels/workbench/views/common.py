@@ -7,34 +7,46 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
+from yiwang.accounts.policy import Permission, allows
 from yiwang.catalog.codes import StaffRole
 
 MAX_PAGE = 10_000
 
-# Where each post works, in the order the header lists them.
-NAV: list[tuple[str, str, str, tuple[str, ...]]] = [
-    ("desk", "综合窗口", "workbench:desk", (StaffRole.WINDOW_CLERK,)),
-    ("queue", "部门办件", "workbench:queue", (StaffRole.OFFICER, StaffRole.DEPARTMENT_HEAD)),
-    (
-        "pledges",
-        "承诺核查",
-        "workbench:pledge_checks",
-        (StaffRole.OFFICER, StaffRole.DEPARTMENT_HEAD, StaffRole.SUPERVISOR),
-    ),
-    ("overview", "监察总览", "workbench:overview", (StaffRole.SUPERVISOR,)),
+# Where each post works, in the order the header lists them, with the permission its page requires:
+# a link is shown only to whom the policy lets open it.
+NAV: list[tuple[str, str, str, Permission]] = [
+    ("desk", "综合窗口", "workbench:desk", Permission.DESK),
+    ("queue", "部门办件", "workbench:queue", Permission.QUEUE),
+    ("pledges", "承诺核查", "workbench:pledge_checks", Permission.PLEDGE_CHECKS),
+    ("overview", "监察总览", "workbench:overview", Permission.OVERVIEW),
 ]
 
 
 def nav_links(user: Any, current: str) -> list[dict[str, Any]]:
     return [
         {"key": key, "label": label, "url": reverse(name), "current": key == current}
-        for key, label, name, roles in NAV
-        if any(user.has_role(role) for role in roles)
+        for key, label, name, permission in NAV
+        if allows(user, permission)
     ]
 
 
+def work_area(user: Any) -> str:
+    """The list a post comes to a case or an application from: the breadcrumb leads back to it."""
+    for key, permission in (
+        ("desk", Permission.DESK),
+        ("queue", Permission.QUEUE),
+        ("overview", Permission.OVERVIEW),
+    ):
+        if allows(user, permission):
+            return key
+    return "home"
+
+
 def page_context(request: HttpRequest, nav: str, **extra: Any) -> dict[str, Any]:
-    return {"nav": nav, "nav_links": nav_links(request.user, nav), **extra}
+    links = nav_links(request.user, nav)
+    # The breadcrumb's first step: the current area if this user may open it, else the workbench home.
+    crumb = next((link for link in links if link["current"]), None)
+    return {"nav": nav, "nav_links": links, "crumb": crumb, **extra}
 
 
 def page_number(raw: str | None) -> int:

@@ -18,7 +18,12 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from yiwang.accounts.models import RealNameMethod
 from yiwang.accounts.policy import Permission
+from yiwang.accounts.selectors import accounts_holding
+from yiwang.accounts.services import real_name_verify
+from yiwang.audit import services as audit
+from yiwang.audit.models import AuditAction
 from yiwang.audit.services import personal_data_read
 from yiwang.cases import selectors as case_selectors
 from yiwang.cases.models import ApplicantKind
@@ -32,7 +37,7 @@ from yiwang.channels.workbench.guards import StaffRequest, not_found, staff_only
 from yiwang.channels.workbench.schema_form import SchemaForm
 from yiwang.channels.workbench.views.common import page_context
 from yiwang.core.errors import DomainError, NotFound, ValidationFailed
-from yiwang.core.masking import mask_id_number
+from yiwang.core.masking import mask_id_number, mask_mobile
 from yiwang.documents import selectors as document_selectors
 from yiwang.documents.services import document_upload
 
@@ -91,7 +96,7 @@ def _lookup(request: StaffRequest, form: ApplicantLookupForm) -> bool:
     )
     name = data.get("name") or (account.name if account else "")
     if not name:
-        form.add_error("name", "该证件号码尚未注册账号，请按证件填写姓名或单位名称")
+        form.add_error("name", "该证件号码没有已实名认证的账号，请按证件填写姓名或单位名称")
         return False
     applicant = {
         "kind": data["kind"],
@@ -167,6 +172,7 @@ def desk(request: StaffRequest) -> HttpResponse:
         "items": items,
         "bundles": bundles,
         "applicant": applicant_card(applicant) if applicant else None,
+        "accounts": _accounts_card(applicant) if applicant else [],
     }
     if request.headers.get("HX-Request") and request.GET.get("partial") == "results":
         return render(request, "channels/workbench/_desk_results.html", context)
@@ -192,6 +198,49 @@ def desk(request: StaffRequest) -> HttpResponse:
     return render(
         request, "channels/workbench/desk.html", page_context(request, "desk", **context), status=status
     )
+
+
+def _accounts_card(applicant: dict[str, Any]) -> list[dict[str, Any]]:
+    """The platform accounts holding the number of the person at the window, for 实名认证 in person."""
+    if applicant["kind"] != ApplicantKind.PERSON:
+        return []
+    return [
+        {
+            "id": account.pk,
+            "name": account.name,
+            "mobile": mask_mobile(account.mobile) if account.mobile else "未登记",
+            "joined": account.date_joined,
+            "verified": account.is_real_name_verified,
+            "method": account.get_real_name_method_display(),
+        }
+        for account in accounts_holding(applicant["number"])
+    ]
+
+
+@clerk_only
+@require_POST
+def desk_verify(request: StaffRequest, account_id: int) -> HttpResponse:
+    """窗口实名认证: the clerk has checked the ID card of the person at the window, who names their account."""
+    applicant = current_applicant(request)
+    person = applicant is not None and applicant["kind"] == ApplicantKind.PERSON
+    holders = accounts_holding(applicant["number"]) if person and applicant else []
+    account = next((a for a in holders if a.pk == account_id), None)
+    if account is None:
+        messages.error(request, "该账号不属于当前办事人的身份证号码，不能认证")
+        return redirect("workbench:desk")
+    try:
+        detached = real_name_verify(user=account, method=RealNameMethod.WINDOW)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("workbench:desk")
+    audit.record(
+        action=AuditAction.REAL_NAME_VERIFY,
+        obj=account,
+        detail={"method": RealNameMethod.WINDOW, "detached_accounts": [a.pk for a in detached]},
+    )
+    note = f"；另有 {len(detached)} 个未认证账号已解除该号码" if detached else ""
+    messages.success(request, f"已为账号“{account.name}”完成窗口实名认证{note}。")
+    return redirect("workbench:desk")
 
 
 @clerk_only

@@ -1,0 +1,35 @@
+"""One bundle of the demo city, as `make run` loads it, without the rest: its departments, its member
+items with their real forms and materials, the licence types, and the departments' signing keys."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from yiwang.catalog.models import Bundle, Department
+from yiwang.catalog.transfer import catalog_import
+from yiwang.demo.catalog_data import demo_catalog
+from yiwang.demo.licences_data import licence_type_rows
+from yiwang.licences.models import LicenceType
+from yiwang.licences.services import department_key_ensure
+
+
+def load_demo_bundle(code: str) -> Bundle:
+    document: dict[str, Any] = demo_catalog()
+    bundle = next(b for b in document["bundles"] if b["code"] == code)
+    wanted = {member["item"] for member in bundle["members"]}
+    items = [item for item in document["items"] if item["code"] in wanted]
+    departments = {item["department"] for item in items} | {bundle["lead_department"]}
+    catalog_import(
+        {
+            **document,
+            "departments": [d for d in document["departments"] if d["code"] in departments],
+            "service_points": [],
+            "items": items,
+            "bundles": [bundle],
+        }
+    )
+    for row in licence_type_rows():
+        LicenceType.objects.get_or_create(code=row["code"], defaults=row)
+    for department in Department.objects.filter(code__in=departments):
+        department_key_ensure(department)
+    return Bundle.objects.get(code=code)
