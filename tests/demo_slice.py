@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from yiwang.accounts.models import User
 from yiwang.catalog.models import Bundle, Department
 from yiwang.catalog.transfer import catalog_import
+from yiwang.demo.catalog import licences as lic
 from yiwang.demo.catalog_data import demo_catalog
 from yiwang.demo.licences_data import licence_type_rows
-from yiwang.licences.models import LicenceType
-from yiwang.licences.services import department_key_ensure
+from yiwang.licences.models import Licence, LicenceType
+from yiwang.licences.services import department_key_ensure, licence_create
 
 
 def load_demo_bundle(code: str) -> Bundle:
@@ -33,3 +35,15 @@ def load_demo_bundle(code: str) -> Bundle:
     for department in Department.objects.filter(code__in=departments):
         department_key_ensure(department)
     return Bundle.objects.get(code=code)
+
+
+def give_id_licence(person: User) -> Licence:
+    """The person's 居民身份证 in the library, as the demo's public security bureau issued it."""
+    return licence_create(
+        licence_type=LicenceType.objects.get(code=lic.ID_CARD),
+        issuer=Department.objects.get(code="scjg"),
+        holder_name=person.name,
+        holder_code=person.id_number or "",
+        holder_code_type="111",
+        data={"name": person.name, "id_number": person.id_number or ""},
+    )

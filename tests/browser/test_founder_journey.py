@@ -9,15 +9,11 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.demo_slice import load_demo_bundle
+from tests.demo_slice import give_id_licence, load_demo_bundle
 from tests.factories import make_citizen, make_id_number, make_service_point, make_staff
 from yiwang.cases import services
 from yiwang.cases.models import Application
 from yiwang.catalog import codes
-from yiwang.catalog.models import Department
-from yiwang.demo.catalog import licences as lic
-from yiwang.licences.models import LicenceType
-from yiwang.licences.services import licence_create
 
 PASSWORD = "pw-Yiwang-2026"
 FOUNDER_ID = make_id_number(432)
@@ -55,14 +51,7 @@ def test_a_founder_starts_a_company_and_finds_its_business_licence_in_the_compan
 ):
     bundle = load_demo_bundle("enterprise-start")
     founder = make_citizen(name="林创业", id_number=FOUNDER_ID, mobile="13900000432")
-    licence_create(  # the founder's own ID card in the library: 免提交 for the legal representative's
-        licence_type=LicenceType.objects.get(code=lic.ID_CARD),
-        issuer=Department.objects.get(code="scjg"),
-        holder_name=founder.name,
-        holder_code=FOUNDER_ID,
-        holder_code_type="111",
-        data={"name": founder.name, "id_number": FOUNDER_ID},
-    )
+    give_id_licence(founder)  # the founder's own ID card: 免提交 for the legal representative's
     clerk = make_staff(codes.StaffRole.WINDOW_CLERK, service_point=make_service_point())
     officers = {
         m.item.published_version.name: make_staff(codes.StaffRole.OFFICER, department=m.item.department)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.cases.helpers import ApiUser
-from tests.demo_slice import load_demo_bundle
+from tests.demo_slice import give_id_licence, load_demo_bundle
 from tests.factories import (
     make_citizen,
     make_company,
@@ -38,14 +38,7 @@ def founding(client) -> dict[str, Any]:
     """The demo's 企业开办一件事, a founder holding an ID e-licence, a clerk and an officer per department."""
     bundle = load_demo_bundle("enterprise-start")
     founder = make_citizen(name="林创业", id_number=FOUNDER_ID, mobile="13900000321")
-    licence_create(
-        licence_type=LicenceType.objects.get(code=lic.ID_CARD),
-        issuer=Department.objects.get(code="scjg"),
-        holder_name=founder.name,
-        holder_code=FOUNDER_ID,
-        holder_code_type="111",
-        data={"name": founder.name, "id_number": FOUNDER_ID},
-    )
+    give_id_licence(founder)
     officers = {
         m.item.published_version.name: ApiUser(
             client, make_staff(codes.StaffRole.OFFICER, department=m.item.department)
