@@ -284,3 +284,22 @@ def test_the_window_founds_a_company_for_the_person_standing_there(founding):
     application = Application.objects.get(number=response.json()["number"])
     assert application.agent_user == founding["founder"].user, "the founder's verified account"
     assert application.applicant_kind == "legal" and application.applicant_id_number == ""
+
+
+def test_the_officer_is_shown_the_uscc_as_made_on_completion_not_asked_for_it(founding, client):
+    number = submit(founding).json()["number"]
+    founding["clerk"].act_application(number, "accept")
+    case = Application.objects.get(number=number).cases.get(item_version__name="企业设立登记")
+    officer = founding["officers"]["企业设立登记"]
+    for action in ("start_review", "approve"):
+        officer.act(case.number, action)
+    client.force_login(officer.user)
+
+    page = client.get(f"/workbench/cases/{case.number}/").content.decode()
+
+    uscc_input = (
+        page.split('id="id_data_uscc"')[0].rsplit("<input", 1)[1] + page.split('id="id_data_uscc"')[1][:80]
+    )
+    assert "disabled" in uscc_input and "办结时自动生成" in uscc_input
+    assert "拟设立企业，设立登记办结时赋码" in page and "经办人" in page
+    assert "股东姓名或名称：林创业" in page, "a record is shown by its fields' titles"

@@ -22,6 +22,7 @@ from yiwang.cases.models import Application, ApplicationMaterial, Case, PledgeCh
 from yiwang.cases.states import BEFORE_ACCEPTANCE, Action, allowed_actions
 from yiwang.catalog.codes import StaffRole
 from yiwang.catalog.models import BundleDependency, ItemVersion, Material
+from yiwang.channels.workbench import present
 from yiwang.core.errors import DomainError, NotFound
 from yiwang.documents.models import Document
 
@@ -135,18 +136,6 @@ def needed_materials(versions: list[ItemVersion]) -> dict[str, list[Material]]:
 # ---- bundle handover ----------------------------------------------------------------------------
 
 
-def handover_fields(case: Case) -> list[str]:
-    """Result data fields later bundle members need from this case (services._result checks them)."""
-    if case.bundle_member_id is None:
-        return []
-    names: list[str] = []
-    for dependency in BundleDependency.objects.filter(requires_id=case.bundle_member_id):
-        for name in dependency.handover_fields or []:
-            if name not in names:
-                names.append(str(name))
-    return names
-
-
 def field_titles(case: Case) -> dict[str, str]:
     """Titles of form fields: the case's own form, then the forms of the members it hands over to."""
     titles: dict[str, str] = {}
@@ -159,9 +148,8 @@ def field_titles(case: Case) -> dict[str, str]:
             if version is not None:
                 schemas.append(version.form_schema or {})
     for schema in schemas:
-        for name, prop in (schema.get("properties") or {}).items():
-            if isinstance(prop, dict):
-                titles.setdefault(name, str(prop.get("title") or name))
+        for name, title in present.schema_titles(schema).items():
+            titles.setdefault(name, title)
     return titles
 
 

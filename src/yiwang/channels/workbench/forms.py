@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from yiwang.cases.deadlines import Warning
+from yiwang.cases.handover import HandoverField
 from yiwang.cases.models import ApplicantKind, SuspensionKind
 from yiwang.cases.pledges import METHODS
 from yiwang.cases.states import CaseStatus
@@ -108,13 +109,20 @@ class CompleteForm(forms.Form):
         label="办结说明", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args: Any, handover: Sequence[tuple[str, str, Any]] = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, handover: Sequence[HandoverField] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.handover_names: list[tuple[str, str]] = []
-        for name, title, value in handover:
-            key = f"data_{name}"
-            self.fields[key] = forms.CharField(label=title, max_length=200, required=False, initial=value)
-            self.handover_names.append((key, name))
+        for f in handover:
+            key = f"data_{f.name}"
+            if (
+                f.produced
+            ):  # made by the case itself when it completes (企业设立登记's USCC): shown, not typed
+                self.fields[key] = forms.CharField(
+                    label=f.title, required=False, disabled=True, initial="办结时自动生成"
+                )
+                continue
+            self.fields[key] = forms.CharField(label=f.title, max_length=200, required=False, initial=f.value)
+            self.handover_names.append((key, f.name))
 
     def result(self) -> dict[str, Any]:
         data = {

@@ -80,7 +80,7 @@ def light(
 def masked_id(application: Application) -> str:
     """USCCs are public registers; a citizen's ID number is shown with the birth date hidden."""
     if application.applicant_id_type == "001":
-        return application.applicant_id_number
+        return application.applicant_id_number or "拟设立企业，设立登记办结时赋码"
     return mask_id_number(application.applicant_id_number)
 
 
@@ -88,7 +88,8 @@ def id_label(application: Application) -> str:
     return "统一社会信用代码" if application.applicant_kind == ApplicantKind.LEGAL else "公民身份号码"
 
 
-def value_text(value: Any) -> str:
+def value_text(value: Any, titles: dict[str, str] | None = None) -> str:
+    """A form value as text; `titles` names the keys of a record (a 股东's 姓名, 出资额 …)."""
     if value is None or value == "":
         return "—"
     if value is True:
@@ -96,25 +97,41 @@ def value_text(value: Any) -> str:
     if value is False:
         return "否"
     if isinstance(value, list):
-        return "、".join(value_text(v) for v in value)
+        joint = "；" if any(isinstance(v, dict) for v in value) else "、"
+        return joint.join(value_text(v, titles) for v in value)
     if isinstance(value, dict):
-        return "；".join(f"{k}：{value_text(v)}" for k, v in value.items())
+        names = titles or {}
+        return "，".join(f"{names.get(k, k)}：{value_text(v)}" for k, v in value.items())
     # An ID number in a form (a parent's, a deceased's…) is shown like the applicant's: birth date hidden.
     return ID_NUMBER_RE.sub(lambda m: mask_id_number(m.group(0)), str(value))
 
 
 def form_rows(data: dict[str, Any], titles: dict[str, str]) -> list[dict[str, str]]:
     """Form data in the order of the form, titled; fields the form does not name come last."""
-    ordered = [name for name in titles if name in data] + [name for name in data if name not in titles]
-    return [{"name": n, "title": titles.get(n, n), "value": value_text(data[n])} for n in ordered]
+    ordered = [n for n in titles if n in data and "." not in n] + [n for n in data if n not in titles]
+    return [
+        {"name": n, "title": titles.get(n, n), "value": value_text(data[n], _record_titles(titles, n))}
+        for n in ordered
+    ]
+
+
+def _record_titles(titles: dict[str, str], name: str) -> dict[str, str]:
+    prefix = f"{name}."
+    return {key[len(prefix) :]: title for key, title in titles.items() if key.startswith(prefix)}
 
 
 def schema_titles(schema: dict[str, Any]) -> dict[str, str]:
-    return {
-        name: str(prop.get("title") or name)
-        for name, prop in (schema.get("properties") or {}).items()
-        if isinstance(prop, dict)
-    }
+    """Field name → title, and `field.key` → title for the keys of a record or a list of records."""
+    titles: dict[str, str] = {}
+    for name, prop in (schema.get("properties") or {}).items():
+        if not isinstance(prop, dict):
+            continue
+        titles[name] = str(prop.get("title") or name)
+        record = prop.get("items") if isinstance(prop.get("items"), dict) else prop
+        for key, sub in (record.get("properties") or {}).items():
+            if isinstance(sub, dict):
+                titles[f"{name}.{key}"] = str(sub.get("title") or key)
+    return titles
 
 
 def material_row(m: ApplicationMaterial, preview_url: str | None, *, channel: str = "") -> dict[str, Any]:

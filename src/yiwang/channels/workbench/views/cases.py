@@ -17,6 +17,7 @@ from yiwang.audit.services import personal_data_read
 from yiwang.cases import access, presenters, services
 from yiwang.cases import selectors as case_selectors
 from yiwang.cases.deadlines import Warning
+from yiwang.cases.handover import handover_spec
 from yiwang.cases.models import Case, SuspensionKind
 from yiwang.cases.notices_catalog import NOTICE_TITLES
 from yiwang.cases.states import BEFORE_ACCEPTANCE, FINAL, Action
@@ -132,10 +133,6 @@ def queue(request: StaffRequest) -> HttpResponse:
 # ---- the case page ----------------------------------------------------------------------------------
 
 
-def _handover(case: Case, titles: dict[str, str]) -> list[tuple[str, str, Any]]:
-    return [(name, titles.get(name, name), case.data.get(name, "")) for name in engine.handover_fields(case)]
-
-
 def render_case(
     request: StaffRequest,
     case: Case,
@@ -185,7 +182,7 @@ def render_case(
     complete_form = CompleteForm(
         posted.get("complete") if posted.get("action") == Action.COMPLETE else None,
         initial={"name": case.item_version.result_name},
-        handover=_handover(case, titles),
+        handover=handover_spec(case),
     )
     if posted.get("action") == Action.COMPLETE:
         complete_form.is_valid()
@@ -260,7 +257,7 @@ def _body(action: str, post: Any, case: Case) -> tuple[dict[str, Any], dict[str,
         posted.update({"ticked": {i["material"]: i["reason"] for i in items}, "note": note})
         return {"items": items, "reason": note}, posted
     if action == Action.COMPLETE:
-        form = CompleteForm(post, handover=_handover(case, engine.field_titles(case)))
+        form = CompleteForm(post, handover=handover_spec(case))
         form.is_valid()
         posted["complete"] = post
         return {"result": form.result()}, posted
