@@ -55,6 +55,22 @@ DEMO_ACCOUNTS: list[dict[str, Any]] = [
         "department": "scjg",
         "roles": [StaffRole.OFFICER, StaffRole.DEPARTMENT_HEAD],
     },
+    # 企业开办一件事 runs in five departments at once: an officer in each of the other four.
+    *[
+        {
+            "username": username,
+            "name": name,
+            "kind": UserKind.STAFF,
+            "department": department,
+            "roles": [StaffRole.OFFICER],
+        }
+        for username, name, department in [
+            ("police", "周治安", "gazagl"),
+            ("tax", "吴税务", "swj"),
+            ("hrss", "郑社保", "rsj"),
+            ("fund", "冯公积金", "gjj"),
+        ]
+    ],
     {
         "username": "supervisor",
         "name": "赵监察",
