@@ -303,3 +303,14 @@ def test_the_officer_is_shown_the_uscc_as_made_on_completion_not_asked_for_it(fo
     assert "disabled" in uscc_input and "办结时自动生成" in uscc_input
     assert "拟设立企业，设立登记办结时赋码" in page and "经办人" in page
     assert "股东姓名或名称：林创业" in page, "a record is shown by its fields' titles"
+
+
+def test_the_founder_tracks_the_company_to_be_with_the_last_four_of_their_own_id_number(founding, client):
+    number = submit(founding).json()["number"]
+    client.logout()
+
+    before = client.post(f"/track/{number}/", {"id_suffix": FOUNDER_ID[-4:]})
+
+    assert before.status_code == 200 and "企业设立登记" in before.content.decode()
+    notice = founding["founder"].get(f"/applications/{number}").json()["applicant"]
+    assert notice["agent"]["name"] == "林创业"

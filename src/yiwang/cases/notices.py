@@ -242,10 +242,14 @@ def _common(application: Application, kind: str, notice: Notice) -> dict[str, An
             "id_label": "统一社会信用代码"
             if application.applicant_id_type == USCC_ID_TYPE
             else "公民身份号码",
-            "id_number": id_number
+            "id_number": (id_number or "拟设立，设立登记办结时赋码")
             if application.applicant_id_type == USCC_ID_TYPE
             else mask_id_number(id_number),
             "representative": application.legal_representative,
+            "agent": application.agent_name,
+            "agent_id_number": mask_id_number(application.agent_id_number)
+            if application.agent_id_number
+            else "",
         },
         "submitted_on": _local(application.created_at),
         "channel": dict(Channel.choices).get(application.channel, application.channel),

@@ -161,12 +161,16 @@ def is_final(status: str) -> bool:
 
 def application_tracking(number: str, id_suffix: str) -> Application | None:
     """办件进度查询: an application found by its number and the last four characters of the applicant's
-    ID number or USCC — what the QR code on a notice leads to. None when either does not match."""
+    ID number or USCC, or of its 经办人's ID number (a founder holds the notice of a company that had no
+    USCC yet) — what the QR code on a notice leads to. None when either does not match."""
     suffix = id_suffix.strip().upper()
     if len(suffix) != 4:
         return None
     application = Application.objects.select_related("bundle", "item_version").filter(number=number).first()
-    if application is None or not application.applicant_id_number.upper().endswith(suffix):
+    if application is None:
+        return None
+    holders = (application.applicant_id_number, application.agent_id_number)
+    if not any(code and code.upper().endswith(suffix) for code in holders):
         return None
     return application
 
