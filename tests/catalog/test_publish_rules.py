@@ -154,3 +154,11 @@ def test_bundle_promising_less_than_its_chain_of_prerequisites_is_rejected():
     assert caught.value.fields["promised_limit_days"] == [
         "承诺办结总时限（5 个工作日）短于前置链条各事项承诺时限之和（7 个工作日），请缩短组成事项的承诺时限或调整总时限"
     ]
+
+
+def test_an_establishing_item_names_its_company_in_the_form_and_issues_a_licence():
+    fields = publish_problems(establishes_entity=True, form_schema=FORM_SCHEMA, result_licence_type="")
+    assert fields["form_schema"] == [
+        '设立登记事项的申请表须有标明 "x-applicant": "name" 的企业名称字段（名称自主申报）'
+    ]
+    assert fields["result_licence_type"] == ["设立登记事项须填写办结时签发的证照类型（营业执照）"]

@@ -86,13 +86,12 @@ class EntityExists(DomainError):
         )
 
 
-def entity_to_be(schema: dict[str, Any], form: Any, *, founder: Applicant, problems: Problems) -> Applicant:
-    """The company-to-be an establishing application is for, named in its form, with its founder as 经办人."""
+def entity_to_be(schema: dict[str, Any], form: Any, *, founder: Applicant) -> Applicant:
+    """The company-to-be an establishing application is for, named in its form (the catalog's publish
+    rules make sure the form has the field; the form check that it is filled), its founder as 经办人."""
     if founder.kind != ApplicantKind.PERSON:
         raise EntityExists()
     values = stated(schema, form if isinstance(form, dict) else {})
-    if Binding.NAME not in {b for b in values} and not problems.fields:
-        problems.add("form", "请填写拟设立企业的名称（名称自主申报）")
     rep_id = values.get(Binding.LEGAL_REPRESENTATIVE_ID_NUMBER, "")
     try:
         rep_id = normalize_id_number(rep_id) if rep_id else ""

@@ -182,7 +182,7 @@ def _submit(
     if is_applicant(actor) and any(v.real_name_required for _m, v in target.versions):
         require_real_name(actor, "申请该事项")
     if founding:
-        who = entity_to_be(target.schema, form, founder=who, problems=problems)
+        who = entity_to_be(target.schema, form, founder=who)
     elif isinstance(form, dict):
         form, mismatches = bind_to_applicant(target.schema, form, who.identity())
         for key, messages in mismatches.items():

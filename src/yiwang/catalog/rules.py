@@ -93,6 +93,30 @@ def item_version_problems(version: ItemVersion) -> list[Problem]:
     if not version.channel_codes or unknown:
         add(Problem("channels", "channels_invalid", "办理形式须从代码表中选择至少一项"))
 
+    if version.establishes_entity:
+        # 设立登记: the company-to-be is named in the form, and its 营业执照 is what the case issues.
+        bound = {
+            prop.get("x-applicant")
+            for prop in ((version.form_schema or {}).get("properties") or {}).values()
+            if isinstance(prop, dict)
+        }
+        if "name" not in bound:
+            add(
+                Problem(
+                    "form_schema",
+                    "entity_name_field_required",
+                    '设立登记事项的申请表须有标明 "x-applicant": "name" 的企业名称字段（名称自主申报）',
+                )
+            )
+        if not version.result_licence_type:
+            add(
+                Problem(
+                    "result_licence_type",
+                    "entity_licence_required",
+                    "设立登记事项须填写办结时签发的证照类型（营业执照）",
+                )
+            )
+
     # 编码唯一: the implementation code is unique by the database; the handling-unit code must be too.
     if version.handling_code:
         clash = (
