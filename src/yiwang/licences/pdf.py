@@ -47,7 +47,8 @@ def licence_pdf(licence: Licence) -> tuple[str, bytes]:
     pdf = HTML(
         string=html, base_url=str(TEMPLATE_DIR), url_fetcher=URLFetcher(allowed_protocols={"data"})
     ).write_pdf(font_config=_font_config())
-    return f"{licence.name}-{licence.number}.pdf", pdf
+    # The name travels in a response header and lands in download folders: no clear ID number in it.
+    return f"{licence.name}-{mask_text(licence.number)}.pdf", pdf
 
 
 def _qr_data_uri(url: str) -> str:
