@@ -46,13 +46,17 @@ class Blobs:
     def digest(self, key: str) -> tuple[str, int] | None:
         if key not in self.seen:
             try:
+                from yiwang.core.protection import ProtectionError
+                from yiwang.documents.storage import blob_open
+
                 sha, size = hashlib.sha256(), 0
-                with self.storage.open(key, "rb") as stored:
-                    for chunk in stored.chunks():
+                # Stored sealed: the row's digest and size are the clear content's.
+                with blob_open(key) as stored:
+                    for chunk in iter(lambda: stored.read(64 * 1024), b""):
                         sha.update(chunk)
                         size += len(chunk)
                 self.seen[key] = (sha.hexdigest(), size)
-            except (FileNotFoundError, OSError):
+            except (FileNotFoundError, OSError, ProtectionError):
                 self.seen[key] = None
         return self.seen[key]
 

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 
 from yiwang.core.env import env_bool, env_int, env_list, env_str
+from yiwang.core.file_modes import private_database, private_directory
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("YIWANG_VAR_DIR", str(BASE_DIR / "var")))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+# The database, documents and local keys live here: 0700, and existing checkouts tightened at start.
+private_directory(VAR_DIR)
 
 
 def _local_secret_key() -> str:
@@ -50,7 +51,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
-    "axes",
     "corsheaders",
     "yiwang.core",
     "yiwang.accounts",
@@ -71,7 +71,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "yiwang.core.headers.SecurityHeadersMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    "yiwang.core.middleware.RejectNulBytesMiddleware",
+    # The API's error body also for what is answered around it (an unknown API address, a 405, a 500).
+    "yiwang.core.middleware.ApiErrorBodyMiddleware",
+    # NUL, lone surrogates and over-long strings refused with the field's path before any view runs.
+    "yiwang.core.middleware.TextInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -84,8 +87,6 @@ MIDDLEWARE = [
     "yiwang.audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Last, as django-axes asks: it turns a locked-out login into the lockout response.
-    "axes.middleware.AxesMiddleware",
 ]
 # Skipped for API calls that carry a Bearer token (core.handlers): they guard or serve browsers only.
 BROWSER_ONLY_MIDDLEWARE = [
@@ -93,7 +94,6 @@ BROWSER_ONLY_MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "yiwang.urls"
@@ -141,6 +141,9 @@ if _db["ENGINE"] == "django.db.backends.postgresql":
         # closed when that request ends, as the pool would discard it.
         _db["CONN_MAX_AGE"] = 600
 elif _db["ENGINE"] == "django.db.backends.sqlite3":
+    if _db["NAME"] and _db["NAME"] != ":memory:" and not str(_db["NAME"]).startswith("file:"):
+        # Created 0600 before the first connection would create it under the umask (0644).
+        private_database(Path(_db["NAME"]))
     # WAL + a busy timeout let one writer and many readers share the file without "database is locked".
     _db["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
@@ -163,19 +166,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "yiwang.accounts.passwords.MixedCharactersValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",  # counts failures and refuses locked-out accounts
     "yiwang.accounts.backends.IdentifierBackend",  # username, or a person's ID number
 ]
-# Login throttling (等保三级): an account is locked for a while after repeated failures, from any address.
-AXES_ENABLED = env_bool("YIWANG_LOGIN_LOCKOUT", True)
-AXES_FAILURE_LIMIT = env_int("YIWANG_LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("YIWANG_LOGIN_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username"]  # per account, whatever the address: see SILENCED_SYSTEM_CHECKS
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]  # deliberate: rotating addresses must not buy more guesses
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "yiwang.accounts.lockout.locked_out"
-AXES_USERNAME_CALLABLE = "yiwang.accounts.backends.lockout_username"  # never an ID number in clear
-AXES_VERBOSE = False
+# Sign-in throttling (等保三级), the rule owned by accounts.lockout: failures slow down one account from
+# one address with growing delays, cap what one address may fail across accounts, and lock an account
+# failed from many addresses until the window clerk unlocks it in person.
+YIWANG_LOGIN_FREE_FAILURES = env_int("YIWANG_LOGIN_FREE_FAILURES", 5)
+YIWANG_LOGIN_DELAYS_MINUTES = [
+    int(m) for m in env_list("YIWANG_LOGIN_DELAYS_MINUTES", ["1", "5", "15", "60", "240"])
+]
+YIWANG_LOGIN_FAILURES_PER_ADDRESS = env_int("YIWANG_LOGIN_FAILURES_PER_ADDRESS", 50)
+YIWANG_LOGIN_ADDRESS_WINDOW_MINUTES = env_int("YIWANG_LOGIN_ADDRESS_WINDOW_MINUTES", 60)
+# Above what one address can reach in a day under its delays (15 with the defaults): many addresses.
+YIWANG_LOGIN_ACCOUNT_FAILURES = env_int("YIWANG_LOGIN_ACCOUNT_FAILURES", 50)
+YIWANG_LOGIN_ACCOUNT_LOCK_MINUTES = [
+    int(m) for m in env_list("YIWANG_LOGIN_ACCOUNT_LOCK_MINUTES", ["15", "60", "240", "1440"])
+]
 # Sessions end after a working day, or when the browser closes.
 SESSION_COOKIE_AGE = env_int("YIWANG_SESSION_SECONDS", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -216,11 +222,24 @@ if env_str("YIWANG_S3_BUCKET"):
             "default_acl": None,  # private: documents are served through the API, never publicly
             "querystring_auth": True,
             "file_overwrite": False,
+            # A document read spools to a temporary file past this, not into memory whole.
+            "max_memory_size": 1024 * 1024,
         },
     }
 
+# Stored files (documents, sealed with SM4 anyway) readable by the service's account only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+
 # Uploaded materials (documents app): one limit per file, enforced while Django receives the upload.
 YIWANG_UPLOAD_MAX_BYTES = env_int("YIWANG_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# A day's uploads per account (count, bytes; 0: no limit), past which uploads answer 429 until midnight.
+# Staff get their own, higher limits: a window clerk scans every paper of every applicant of the day,
+# yet a runaway scanner script or a stolen staff login must still not fill the disk.
+YIWANG_UPLOAD_DAILY_COUNT = env_int("YIWANG_UPLOAD_DAILY_COUNT", 100)
+YIWANG_UPLOAD_DAILY_BYTES = env_int("YIWANG_UPLOAD_DAILY_BYTES", 200 * 1024 * 1024)
+YIWANG_UPLOAD_DAILY_COUNT_STAFF = env_int("YIWANG_UPLOAD_DAILY_COUNT_STAFF", 2000)
+YIWANG_UPLOAD_DAILY_BYTES_STAFF = env_int("YIWANG_UPLOAD_DAILY_BYTES_STAFF", 4 * 1024 * 1024 * 1024)
 FILE_UPLOAD_HANDLERS = [
     "yiwang.documents.uploads.SizeLimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
@@ -231,7 +250,15 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("YIWANG_SECURE_COOKIES", False)
+# Production behind TLS: one switch for HSTS (a year, subdomains too), cookies sent over HTTPS only, and
+# a redirect of plain HTTP. The TLS-terminating proxy tells the scheme in X-Forwarded-Proto: it must set
+# that header itself (overwriting a client's), or a client could claim HTTPS. Off: local HTTP works.
+YIWANG_HTTPS = env_bool("YIWANG_HTTPS", False)
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if YIWANG_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = YIWANG_HTTPS
+SECURE_SSL_REDIRECT = YIWANG_HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if YIWANG_HTTPS else None
+SESSION_COOKIE_SECURE = YIWANG_HTTPS or env_bool("YIWANG_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 # Region the platform serves (GB/T 2260), used for case numbers and as the default of new records.
@@ -273,6 +300,10 @@ YIWANG_KIOSK_IDLE_SECONDS = env_int("YIWANG_KIOSK_IDLE_SECONDS", 120)
 YIWANG_TRACK_FAILURES_PER_NUMBER = env_int("YIWANG_TRACK_FAILURES_PER_NUMBER", 5)
 YIWANG_TRACK_FAILURES_PER_ADDRESS = env_int("YIWANG_TRACK_FAILURES_PER_ADDRESS", 20)
 YIWANG_TRACK_WINDOW_MINUTES = env_int("YIWANG_TRACK_WINDOW_MINUTES", 15)
+# 共享用数 (sharing.services): an applicant's reads of another holder's licences, refused without a line
+# in that holder's use log, per account within a window; past it they are answered 429.
+YIWANG_FOREIGN_READS_PER_ACCOUNT = env_int("YIWANG_FOREIGN_READS_PER_ACCOUNT", 10)
+YIWANG_FOREIGN_READS_WINDOW_MINUTES = env_int("YIWANG_FOREIGN_READS_WINDOW_MINUTES", 15)
 
 LOGGING = {
     "version": 1,

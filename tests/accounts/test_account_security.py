@@ -1,4 +1,5 @@
-"""Account security: lockout after repeated failures, password policy, security headers, strict CORS."""
+"""Account security: sign-in delays after repeated failures (the rest in test_lockout.py), password
+policy, security headers, strict CORS."""
 
 from __future__ import annotations
 
@@ -18,14 +19,14 @@ def token(client, username: str, password: str):
     )
 
 
-def test_five_wrong_passwords_lock_the_account(client):
+def test_five_wrong_passwords_make_that_address_wait_for_the_account(client):
     user = make_citizen()
     for _ in range(4):
         assert token(client, user.username, "wrong-password").status_code == 401
-    assert token(client, user.username, "wrong-password").status_code == 429  # the fifth locks
+    assert token(client, user.username, "wrong-password").status_code == 429  # the fifth starts the delay
     locked = token(client, user.username, "pw-Yiwang-2026")
     assert locked.status_code == 429
-    assert locked.json()["code"] == "account_locked"
+    assert locked.json()["code"] == "login_throttled"
 
 
 def test_a_success_before_the_limit_resets_the_count(client):
@@ -43,7 +44,8 @@ def test_the_portal_login_page_shows_the_lockout(client):
     for _ in range(5):
         client.post("/accounts/login/", {"username": user.username, "password": "wrong"})
     response = client.post("/accounts/login/", {"username": user.username, "password": "pw-Yiwang-2026"})
-    assert "账号已暂时锁定" in response.content.decode()
+    assert response.status_code == 429
+    assert "登录失败次数过多，请 1 分钟后再试" in response.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -20,10 +20,15 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.cases.conftest import world  # noqa: F401 - fixture
-from tests.factories import make_company, make_staff
+from tests.factories import make_company, make_data_use, make_staff
+from tests.licences.conftest import make_licence, make_licence_type
 from yiwang.accounts.admin_site import admin_permission
-from yiwang.accounts.policy import CASE_ACTIONS, POLICY, Permission, Subject
+from yiwang.accounts.models import User
+from yiwang.accounts.policy import APPLICANTS, CASE_ACTIONS, POLICY, STAFF, Permission, Subject, allows
 from yiwang.catalog import codes
+from yiwang.documents.models import Document
+from yiwang.licences.models import Licence
+from yiwang.sharing.models import DataUse
 
 pytestmark = pytest.mark.django_db
 
@@ -228,6 +233,8 @@ def _visible(subject: Subject, route: str) -> bool:
 def expected(endpoint: Endpoint, subject: Subject) -> set[str]:
     if endpoint.permission == Permission.KIOSK_SELF:
         return {"kiosk_login"}  # the kiosk keeps its own sign-in (ID number + PIN)
+    if endpoint.route.startswith("workbench/") and subject in APPLICANTS:
+        return {"forbidden"}  # staff only, whatever else the permission grants applicants (their own uploads)
     if subject not in POLICY[endpoint.permission]:
         return {"login"} if subject == Subject.ANONYMOUS else {"forbidden"}
     if not _visible(subject, endpoint.route):
@@ -257,6 +264,39 @@ def test_each_subject_gets_what_the_policy_grants(endpoint, cast):
         if got not in expected(endpoint, subject):
             mismatches.append(
                 f"{subject}: {got} ({response.status_code}), expected {expected(endpoint, subject)}"
+            )
+    assert not mismatches, "\n".join(mismatches)
+
+
+def test_a_kiosk_session_opens_the_kiosk_pages_and_nothing_else(cast, settings):
+    """The citizen signed in at a kiosk (ID number + PIN): their kiosk pages, and elsewhere no more than
+    an anonymous visitor — a PIN never opens the portal, the API or a workbench."""
+    from yiwang.kiosk.services import kiosk_pin_set
+
+    settings.YIWANG_KIOSK_IDLE_SECONDS = 3600  # the walk outlasts the kiosk's idle time
+    citizen = cast["users"][Subject.PERSON]
+    kiosk_pin_set(user=citizen, pin="246810")
+    kiosk = Client()
+    signed_in = kiosk.post("/kiosk/login/", {"id_number": citizen.id_number, "pin": "246810"})
+    assert signed_in.status_code == 302, "signed in at the kiosk"
+    session = kiosk.cookies[settings.SESSION_COOKIE_NAME].value
+    mismatches = []
+    for endpoint in ENDPOINTS:
+        if endpoint.permission is None:
+            continue
+        body = API_BODIES.get(endpoint.route)
+        response = _send(kiosk, endpoint.method, _url(endpoint, cast), body, api=endpoint.api)
+        kiosk.cookies[settings.SESSION_COOKIE_NAME] = session  # a sign-out above was rolled back
+        got = _outcome(response, endpoint.api)
+        if got == "allowed" and response.status_code == 302 and "/kiosk/login/" in response["Location"]:
+            got = "kiosk_login"
+        if endpoint.permission == Permission.KIOSK_SELF:
+            wanted = {"allowed", "not_found", "wrong_method"}
+        else:
+            wanted = expected(endpoint, Subject.ANONYMOUS)
+        if got not in wanted:
+            mismatches.append(
+                f"{endpoint.method} /{endpoint.route}: {got} ({response.status_code}), expected {wanted}"
             )
     assert not mismatches, "\n".join(mismatches)
 
@@ -313,3 +353,82 @@ def test_each_subject_sees_exactly_the_admin_models_the_policy_grants(model, cas
         if not ok:
             mismatches.append(f"{subject}: {response.status_code}")
     assert not mismatches, "; ".join(mismatches)
+
+
+def test_materials_open_only_to_the_posts_that_handle_the_case(cast):
+    """Document downloads by post: the clerk who took the application in, the officer and the head of
+    the case's department open its material; 效能监察, the catalog admin and the superuser are refused
+    by the policy (they see the case masked: the scan is not one click away), applicants are sent to
+    their own pages. Through the API a material is its uploader's only (the clerk's here)."""
+    number, case, document = cast["application"], cast["case"], cast["document"]
+    workbench = [
+        f"/workbench/cases/{case}/documents/{document}/",
+        f"/workbench/applications/{number}/documents/{document}/",
+    ]
+    readers = POLICY[Permission.DOCUMENT_READ]
+    mismatches = []
+    for subject, user in cast["users"].items():
+        for url in workbench:
+            response = _send(_client(user), "GET", url)
+            if user is None:
+                want = "login"
+            else:
+                want = "allowed" if subject in readers and subject in STAFF else "forbidden"
+            got = _outcome(response, api=False)
+            if got == "allowed" and response.get("Content-Type") != "application/pdf":
+                got = f"allowed without the file ({response.status_code})"
+            if got != want:
+                mismatches.append(f"{subject} {url}: {got}, expected {want}")
+        response = _send(_client(user), "GET", f"/api/v1/documents/{document}/content", api=True)
+        if user is None:
+            want = "login"
+        elif subject not in readers:
+            want = "forbidden"
+        else:
+            want = "allowed" if subject == Subject.WINDOW_CLERK else "not_found"
+        if (got := _outcome(response, api=True)) != want:
+            mismatches.append(f"{subject} API content: {got}, expected {want}")
+    assert not mismatches, "\n".join(mismatches)
+    assert Subject.SUPERVISOR not in readers and Subject.OFFICER in readers
+
+
+def test_admin_change_pages_show_identifiers_masked_to_posts_without_clear_data(cast):
+    """Every admin model's change page and list, for every post that may open them: no clear ID or
+    mobile number unless the post holds PERSONAL_DATA_CLEAR (none of the admin's posts does)."""
+    citizen = cast["users"][Subject.PERSON]
+    company = cast["users"][Subject.LEGAL]
+    User.objects.filter(pk=citizen.pk).update(mobile="13912345678")
+    use = make_data_use(citizen.id_number, reason=f"核对 {citizen.id_number}，电话 13912345678")
+    licence = make_licence(
+        citizen, licence_type=make_licence_type(code="11100000000013338W001"), number=citizen.id_number
+    )
+    Document.objects.filter(pk=cast["document"]).update(original_name=f"身份证{citizen.id_number}.pdf")
+    shown: dict[type, Any] = {
+        User: citizen,
+        DataUse: use,
+        Licence: licence,
+        Document: Document.objects.get(pk=cast["document"]),
+    }
+    clear = [citizen.id_number, "13912345678", company.legal_representative_id_number]
+    mismatches = []
+    for model in ADMIN_MODELS:
+        obj = shown.get(model) or model._default_manager.order_by("pk").first()
+        if obj is None:
+            continue
+        meta = model._meta
+        urls = [
+            reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk]),
+            reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"),
+        ]
+        for subject, user in cast["users"].items():
+            if subject not in POLICY[Permission.ADMIN_SITE] or subject not in POLICY[admin_permission(model)]:
+                continue
+            for url in urls:
+                response = _send(_client(user), "GET", url)
+                page = response.content.decode()
+                leaked = [value for value in clear if value in page]
+                if response.status_code != 200:
+                    mismatches.append(f"{subject} {url}: {response.status_code}")
+                elif leaked and not allows(user, Permission.PERSONAL_DATA_CLEAR):
+                    mismatches.append(f"{subject} {url}: shows {len(leaked)} clear identifier(s)")
+    assert not mismatches, "\n".join(mismatches)

@@ -16,13 +16,49 @@ from yiwang.catalog.services import bundle_publish
 from yiwang.wsgi import application
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+# A schema-valid request answered 400/422 means a constraint the schema does not state (schemathesis'
+# ST202, "positive data acceptance"): state it (pattern, enum, bounds) or accept the input. These
+# rules are the exceptions, as no JSON Schema can express them:
+UNSTATABLE_RULES = {
+    "licence_identifier_check",  # the check character of a 证照标识 (ISO 7064 MOD 37,36)
+    "file_type_not_allowed",  # what an upload is, told by its content
+    "invalid_text",  # a NUL in a string (core.text): PostgreSQL cannot store one
+}
+# …and a code naming no published item or bundle: the schema cannot list the catalog.
+UNKNOWN_REFERENCES = {"item", "bundle"}
+
+
+@schemathesis.check
+def schema_valid_requests_are_accepted(ctx, response, case):
+    meta = case.meta
+    if meta is None or not meta.generation.mode.is_positive or response.status_code not in (400, 422):
+        return None
+    body = response.json()
+    if body.get("code") in UNSTATABLE_RULES:
+        return None
+    if body.get("code") == "validation_failed" and set(body.get("fields", {})) <= UNKNOWN_REFERENCES:
+        return None
+    raise AssertionError(f"a schema-valid request was refused with {response.status_code}: {body}")
+
+
+@schemathesis.check
+def schema_violating_requests_are_refused(ctx, response, case):
+    # A multipart file is bytes whatever its schema says: schemathesis 4.32 "negates" its
+    # `format: binary` yet sends a valid file (its issues #3777, #3862), so uploads are left out.
+    if case.media_type == "multipart/form-data":
+        return None
+    return checks.negative_data_rejection(ctx, response, case)
+
+
 CHECKS = [
     checks.not_a_server_error,
     checks.status_code_conformance,
     checks.content_type_conformance,
     checks.response_schema_conformance,
     checks.response_headers_conformance,
-    checks.negative_data_rejection,
+    schema_violating_requests_are_refused,
+    schema_valid_requests_are_accepted,
 ]
 
 
@@ -46,6 +82,4 @@ def token(db) -> str:
 @schema.parametrize()
 @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_api_never_errors_and_keeps_its_schema(case, token):
-    # Schema-valid input may still break a domain rule (an ID number with a wrong check digit is a valid
-    # string): a 4xx there is correct, so "positive data acceptance" is not one of our checks.
     case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from django.contrib.sessions.models import Session
 from playwright.sync_api import expect
 
 from tests.kiosk.helpers import PIN, apply_and_accept, id_number_ending_in_x, kiosk_item, make_kiosk_citizen
-from yiwang.kiosk.models import KioskPin
+from yiwang.kiosk.services import KioskLocked, kiosk_login
 
 MIN_TARGET_PX = 56
 
@@ -117,4 +118,5 @@ def test_five_wrong_pins_lock_the_kiosk_sign_in(kiosk):
     kiosk.locator(".k-login-submit").tap()
     expect(kiosk.locator("[data-login-error]")).to_contain_text("已锁定")
     expect(kiosk.locator("[data-login-error]")).to_have_class(re.compile("k-error-locked"))
-    assert KioskPin.objects.get(user=citizen).locked_until is not None
+    with pytest.raises(KioskLocked):  # the lock is the ID number's, kept on the server
+        kiosk_login(id_number=citizen.id_number, pin=PIN)

@@ -131,4 +131,4 @@ def test_status_answers_write_moments_as_the_rest_of_the_api_does(world):
     ]
     assert application["created_at"] == encoder.default(timezone.localtime(case.application.created_at))
     issued = case.supplement_request.issued_at
-    assert detail["supplement_request"]["issued_at"] == encoder.default(issued)
+    assert detail["supplement_request"]["issued_at"] == encoder.default(timezone.localtime(issued))

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import copy
+import io
 import json
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from openpyxl import load_workbook
 
 from tests.factories import make_bundle, make_department, make_item
 from yiwang.catalog import codes
-from yiwang.catalog.models import Bundle, Department, ItemVersion, ServiceItem, ServicePoint
+from yiwang.catalog.models import Bundle, Department, Fee, ItemVersion, Material, ServiceItem, ServicePoint
 from yiwang.catalog.services import bundle_publish, item_version_new_draft
 from yiwang.catalog.transfer import catalog_export, catalog_import
 from yiwang.catalog.transfer_excel import catalog_to_xlsx, xlsx_to_catalog
@@ -75,6 +77,32 @@ def test_excel_export_import_round_trip_is_exact():
     wipe()
     catalog_import(xlsx_to_catalog(workbook))
     assert catalog_export() == exported
+
+
+def test_excel_round_trip_keeps_formula_like_text_as_text():
+    build_catalog()
+    ItemVersion.objects.filter(item__code="AMR-001").update(
+        summary='=HYPERLINK("http://evil.example/","点击")'
+    )
+    Fee.objects.update(unit="-")
+    Material.objects.filter(name="住所使用证明").update(pledge_text="+本人承诺……")
+    ServicePoint.objects.update(office_hours="@工作日 9:00-17:00")
+    exported = catalog_export()
+
+    workbook = catalog_to_xlsx(exported)
+    cells = [
+        cell
+        for sheet in load_workbook(io.BytesIO(workbook)).worksheets
+        for row in sheet.iter_rows(min_row=3)
+        for cell in row
+        if isinstance(cell.value, str) and cell.value[:1] in "=+-@"
+    ]
+    wipe()
+    catalog_import(xlsx_to_catalog(workbook))
+
+    assert catalog_export() == exported
+    assert {cell.value for cell in cells} >= {'=HYPERLINK("http://evil.example/","点击")', "-", "+本人承诺……"}
+    assert all(cell.data_type == "s" and cell.quotePrefix for cell in cells), "written as text, not formulas"
 
 
 def test_importing_the_same_file_twice_changes_nothing():

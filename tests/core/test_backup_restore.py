@@ -188,3 +188,24 @@ def test_restore_refuses_a_backup_sealed_with_another_key(populated, tmp_path, s
     settings.YIWANG_FIELD_KEY = "another-key"
     with pytest.raises(Exception, match="另一个 YIWANG_FIELD_KEY"):
         call_command("restore", str(archive))
+
+
+def test_documents_of_a_backup_taken_before_sealing_are_restored_sealed(populated):
+    from django.core.files.storage import default_storage
+
+    from yiwang.core.backup import _restore_files
+    from yiwang.core.sealed_files import is_sealed
+    from yiwang.documents.models import Document
+    from yiwang.documents.selectors import document_open
+
+    document = Document.objects.first()
+    with document_open(document) as opened:
+        clear = opened.read()
+    default_storage.delete(document.blob)  # the restore's target storage is empty
+
+    _restore_files({document.blob: clear})  # as a backup of format 3 held it before sealing
+
+    with default_storage.open(document.blob, "rb") as stored:
+        assert is_sealed(stored.read())
+    with document_open(document) as opened:
+        assert opened.read() == clear

@@ -1,10 +1,12 @@
-"""The kiosk PIN: set by the citizen, stored hashed, checked with a lockout after five failures."""
+"""The kiosk PIN: set by the citizen, stored hashed, checked with a lockout after five failures — per
+ID number, with a PIN or without one, so the kiosk does not tell who has a PIN."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.utils import timezone
 
 from tests.factories import make_citizen, make_company, make_staff
@@ -66,7 +68,8 @@ def test_fifth_wrong_pin_in_a_row_locks_for_fifteen_minutes():
         kiosk_login(id_number=citizen.id_number, pin="999999", now=now)
 
     assert caught.value.until == now + LOCK_DURATION == now + timedelta(minutes=15)
-    assert KioskPin.objects.get(user=citizen).locked_until == now + LOCK_DURATION
+    with pytest.raises(KioskLocked):
+        kiosk_login(id_number=citizen.id_number, pin=PIN, now=now)
 
 
 def test_locked_pin_refuses_even_the_right_pin_until_the_lock_ends():
@@ -86,7 +89,7 @@ def test_right_pin_clears_the_count_of_failures():
 
     fail(citizen, MAX_FAILURES - 1)
 
-    assert KioskPin.objects.get(user=citizen).locked_until is None
+    assert kiosk_login(id_number=citizen.id_number, pin=PIN) == citizen, "four failures since: not locked"
 
 
 def test_setting_a_new_pin_lifts_the_lock():
@@ -127,3 +130,54 @@ def test_inactive_citizen_cannot_sign_in():
 
     with pytest.raises(KioskLoginFailed):
         kiosk_login(id_number=citizen.id_number, pin=PIN)
+
+
+def answers(id_number: str, now) -> list[tuple[str, str]]:
+    """(code, message) of six wrong tries in a row, and of the right PIN at the end."""
+    seen = []
+    for pin in ["999999"] * 6 + [PIN]:
+        with pytest.raises((KioskLoginFailed, KioskLocked)) as caught:
+            kiosk_login(id_number=id_number, pin=pin, now=now)
+        seen.append((caught.value.code, caught.value.message))
+    return seen
+
+
+def test_an_id_number_without_a_pin_fails_and_locks_exactly_like_one_with_a_pin():
+    now = timezone.now()
+    with_pin = make_kiosk_citizen()
+    without_pin = make_citizen()
+
+    seen = [answers(c.id_number, now) for c in (with_pin, without_pin)] + [answers("110105194912310021", now)]
+
+    assert seen[0] == seen[1] == seen[2]
+    assert [code for code, _ in seen[0]] == ["kiosk_login_failed"] * 4 + ["kiosk_locked"] * 3
+
+
+class CountingHasher(MD5PasswordHasher):
+    """The tests' fast hasher, counting the hashes it computes."""
+
+    algorithm = "md5"
+    computed = 0
+
+    def encode(self, password: str, salt: str) -> str:
+        CountingHasher.computed += 1
+        return super().encode(password, salt)
+
+
+@pytest.fixture
+def counting_hasher(settings):
+    settings.PASSWORD_HASHERS = [f"{__name__}.CountingHasher"]
+    CountingHasher.computed = 0
+    return CountingHasher
+
+
+def test_every_try_costs_one_password_hash_with_a_pin_or_without(counting_hasher):
+    with_pin, without_pin = make_kiosk_citizen(), make_citizen()
+    costs = []
+    for id_number in (with_pin.id_number, without_pin.id_number, "110105194912310021"):
+        counting_hasher.computed = 0
+        with pytest.raises(KioskLoginFailed):
+            kiosk_login(id_number=id_number, pin="135790")
+        costs.append(counting_hasher.computed)
+
+    assert costs == [1, 1, 1]

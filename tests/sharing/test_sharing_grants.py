@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import make_document
+from tests.cases.helpers import ApiUser
+from tests.factories import make_citizen, make_data_use, make_document
 from tests.licences.conftest import make_licence
 from yiwang.catalog.models import ItemVersion
 from yiwang.sharing.models import DataUse
@@ -100,7 +101,49 @@ def test_a_holder_who_is_not_the_cases_applicant_is_forbidden(world):
 def test_a_citizen_cannot_read_another_holder(world):
     response = query(world.citizen, "11010519491231002X")
     assert response.status_code == 403
-    assert DataUse.objects.get().holder_code == "11010519491231002X"
+    assert response.json()["code"] == "sharing_refused"
+
+
+def test_another_applicants_refused_read_leaves_the_holders_log_unchanged(world, client):
+    holder = world.citizen.user
+    make_data_use(holder.id_number)  # a department's read the holder already sees
+    stranger = ApiUser(client, make_citizen())
+
+    response = query(stranger, holder.id_number, reason="本人查询", case="伪造的办件")
+
+    assert response.status_code == 403
+    assert DataUse.objects.count() == 1
+    uses = world.citizen.get("/me/data-uses").json()
+    assert uses["count"] == 1 and uses["items"][0]["reason"] == "核验"
+
+
+def test_a_burst_of_refused_reads_by_one_applicant_gets_429(world, client, settings):
+    settings.YIWANG_FOREIGN_READS_PER_ACCOUNT = 3
+    stranger = ApiUser(client, make_citizen())
+
+    answers = [query(stranger, world.citizen.user.id_number).status_code for _ in range(5)]
+
+    assert answers == [403, 403, 403, 429, 429]
+    assert not DataUse.objects.exists()
+    assert query(stranger, stranger.user.id_number).status_code == 200, "own reads are not throttled"
+
+
+def test_refused_reads_logged_before_the_fix_are_not_in_the_holders_log(world, client):
+    holder = world.citizen.user
+    stranger = make_citizen()
+    make_data_use(
+        holder.id_number,
+        actor_id=stranger.pk,
+        actor_name=stranger.name,
+        department_name="",
+        reason="陌生人写入的文字",
+        outcome="refused",
+    )
+    make_data_use(holder.id_number, outcome="refused", reason="核验")  # a department's refused read
+
+    uses = world.citizen.get("/me/data-uses").json()
+
+    assert [u["reason"] for u in uses["items"]] == ["核验"]
 
 
 def test_the_holder_sees_every_use_of_their_data(world):

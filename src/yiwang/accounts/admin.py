@@ -26,6 +26,13 @@ class UserChangeForm(BaseUserChangeForm):
 class UserAdmin(PersonalDataReadAdmin, BaseUserAdmin):
     form = UserChangeForm
     audit_view = "admin.user"
+    # Shown masked and read-only to admin posts without clear data (the superuser too): a correction of
+    # someone's ID number is a real-name verification at a window, not an edit here.
+    masked_fields = {
+        "id_number": mask_id_number,
+        "mobile": mask_mobile,
+        "legal_representative_id_number": mask_id_number,
+    }
     list_display = [
         "username",
         "name",

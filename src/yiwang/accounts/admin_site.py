@@ -9,8 +9,9 @@ from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db.models import Model
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
+from yiwang.accounts.forms import SignInForm
 from yiwang.accounts.policy import Permission, allows
 
 # Which permission governs each app's models in the admin. An app missing here is superuser-only.
@@ -54,7 +55,9 @@ class PolicyModelAdmin(admin.ModelAdmin):
         return self._writable(request)
 
 
-class PolicyAuthenticationForm(AdminAuthenticationForm):
+class PolicyAuthenticationForm(SignInForm, AdminAuthenticationForm):
+    """The admin's login under the sign-in throttle (SignInForm), admitting the posts the policy lets in."""
+
     def confirm_login_allowed(self, user: Any) -> None:
         if not user.is_active or not allows(user, Permission.ADMIN_SITE):
             raise ValidationError(
@@ -70,6 +73,16 @@ class YiwangAdminSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.is_active and allows(request.user, Permission.ADMIN_SITE))
+
+    def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        """A throttled sign-in (accounts.lockout) shows its message on the login form, answered 429."""
+        response = super().login(request, extra_context)
+        form = (getattr(response, "context_data", None) or {}).get("form")
+        throttled = getattr(form, "throttled", None)
+        if throttled is not None:
+            response.status_code = 429
+            response["Retry-After"] = str(throttled.retry_after)
+        return response
 
     def register(self, model_or_iterable: Any, admin_class: Any = None, **options: Any) -> None:
         admin_class = admin_class or admin.ModelAdmin

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -56,7 +57,11 @@ def user_out(user: User) -> dict[str, object]:
 @public
 def issue_token(request: HttpRequest, payload: TokenIn) -> dict[str, object]:
     token, record = api_token_issue(request=request, username=payload.username, password=payload.password)
-    return {"token": token, "expires_at": record.expires_at, "user": user_out(record.user)}
+    return {
+        "token": token,
+        "expires_at": timezone.localtime(record.expires_at),
+        "user": user_out(record.user),
+    }
 
 
 @router.post("/auth/revoke", response={204: None}, auth=api_auth, summary="吊销当前令牌")

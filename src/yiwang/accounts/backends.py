@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from yiwang.accounts.models import User, UserKind
 from yiwang.core import protection
 
-# The shape only: a mistyped number must not be kept in clear by the lockout counter either.
+# The shape only: a login of this shape names the accounts holding the number (`login_accounts`).
 _ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 _MOBILE_SHAPE = re.compile(r"1[3-9][0-9]{9}")
 
@@ -37,20 +37,14 @@ def _is_number(login: str) -> bool:
     return _looks_like_id_number(login) or bool(_MOBILE_SHAPE.fullmatch(login.strip()))
 
 
-def account_username(login: str) -> str:
-    """The username an entered login stands for: an ID number held by one account becomes its
-    username; a number held by several (or none) is counted under a keyed digest, never in clear."""
-    if not login or not _is_number(login):
-        return login
-    number = protection.normalise(login)
-    holders = _holders(number)
-    return holders[0] if len(holders) == 1 else f"id:{protection.blind_index(number)[:24]}"
-
-
-def lockout_username(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str:
-    """AXES_USERNAME_CALLABLE: lockouts are per account whichever identifier was typed."""
-    login = (credentials or {}).get("username") or (request.POST.get("username") if request else "") or ""
-    return account_username(str(login))
+def login_accounts(login: str) -> list[str]:
+    """The usernames a typed login may sign in: the accounts holding an ID or mobile number (verified
+    first), else the login itself (a username, or a number nobody holds, normalised). The sign-in
+    throttle (accounts.lockout) counts per account through this, whichever identifier was typed."""
+    if login and _is_number(login):
+        number = protection.normalise(login)
+        return _holders(number) or [number]
+    return [login]
 
 
 class IdentifierBackend(ModelBackend):
@@ -63,7 +57,7 @@ class IdentifierBackend(ModelBackend):
     ) -> User | None:
         if username and _is_number(username):
             # The password tells which of the accounts holding the number is the caller's.
-            for holder in _holders(protection.normalise(username)) or [username]:
+            for holder in login_accounts(username):
                 user = super().authenticate(request, username=holder, password=password, **kwargs)
                 if user is not None:
                     return user

@@ -183,6 +183,8 @@ class AttemptCounter(models.Model):
     key = models.CharField("计数键", max_length=120)
     window_start = models.DateTimeField("时间窗开始")
     count = models.PositiveIntegerField("失败次数", default=0)
+    # Set by rules with growing delays (throttle.Rule.delays): the key is refused until then.
+    blocked_until = models.DateTimeField("限制至", null=True, blank=True)
 
     class Meta:
         verbose_name = "限流计数"

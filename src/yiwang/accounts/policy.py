@@ -42,7 +42,10 @@ class Permission(StrEnum):
     ACCOUNT_SELF = "account.self"  # own profile, sign out everywhere, revoke own token
     APPLY = "application.apply"  # apply (applicants) or start on someone's behalf (window clerk)
     UPLOAD = "document.upload"
-    DOCUMENT_READ = "document.read"  # own uploads; staff: documents of visible applications
+    # Own uploads; staff who handle a case: the materials of the applications and cases they may see.
+    # Not 效能监察: it reads decisions and timelines, not the applicant's scans (masked data everywhere
+    # else would mean nothing if the ID card's image were one click away).
+    DOCUMENT_READ = "document.read"
     APPLICATIONS_OWN = "application.own"  # my applications, withdraw, answer a 补正 notice
     DATA_USES_OWN = "data_uses.own"  # 谁用了我的数据
     LICENCES_OWN = "licence.own"  # my licences; staff reads go through sharing grants
@@ -79,7 +82,7 @@ POLICY: dict[Permission, frozenset[Subject]] = {
     Permission.ACCOUNT_SELF: SIGNED_IN,
     Permission.APPLY: APPLICANTS | {S.WINDOW_CLERK},
     Permission.UPLOAD: APPLICANTS | {S.WINDOW_CLERK},
-    Permission.DOCUMENT_READ: APPLICANTS | CASE_STAFF,
+    Permission.DOCUMENT_READ: APPLICANTS | {S.WINDOW_CLERK, S.OFFICER, S.DEPARTMENT_HEAD},
     Permission.APPLICATIONS_OWN: APPLICANTS,
     Permission.DATA_USES_OWN: APPLICANTS,
     Permission.LICENCES_OWN: APPLICANTS | CASE_STAFF,

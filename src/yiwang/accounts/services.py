@@ -8,14 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
+from yiwang.accounts.lockout import login_attempt
 from yiwang.accounts.models import ApiToken, EntityMandate, MandateRole, RealNameMethod, User, UserKind
 from yiwang.accounts.tokencache import token_cache
 from yiwang.accounts.verification import Answer, ProviderUnavailable, Verdict, get_provider
@@ -27,26 +26,20 @@ class AuthenticationFailed(DomainError):
     status = 401
 
 
-class LockedOut(DomainError):
-    status = 429
-
-
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def api_token_issue(*, request: HttpRequest | None, username: str, password: str) -> tuple[str, ApiToken]:
-    """签发令牌: check the password, return the clear token once (only its digest is kept)."""
-    try:
-        user = authenticate(request, username=username, password=password)
-    except PermissionDenied as exc:  # django-axes: too many failures for this account
-        raise LockedOut(
-            "account_locked",
-            f"登录失败次数过多，账号已暂时锁定，请 {settings.AXES_COOLOFF_TIME.seconds // 60} 分钟后再试",
-        ) from exc
+    """签发令牌: check the password, return the clear token once (only its digest is kept).
+
+    Under the sign-in throttle (accounts.lockout): LoginThrottled (429) while this account or address
+    must wait, whatever else the call carries.
+    """
+    user = login_attempt(request=request, login=username, password=password)
     if user is None or not user.is_active:
         raise AuthenticationFailed("invalid_credentials", "用户名或密码错误")
-    # A token is a login: last_login is kept and the lockout's failure count is reset, as for a page login.
+    # A token is a login: last_login is kept, as for a page login.
     user_logged_in.send(sender=user.__class__, request=request, user=user)
     token = secrets.token_urlsafe(32)
     lifetime = timedelta(seconds=settings.YIWANG_API_TOKEN_SECONDS)

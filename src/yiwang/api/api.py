@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 
 from yiwang.accounts.api import router as accounts_router
 from yiwang.api.errors import field_errors
@@ -63,6 +67,20 @@ class YiwangAPI(NinjaAPI):
         return schema
 
 
+class LocalTimeEncoder(NinjaJSONEncoder):
+    """Every moment in the site's zone with its offset (+08:00), as shared/API.md promises: the
+    database hands back UTC, which the default encoder would write with a "Z"."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime) and timezone.is_aware(o):
+            o = timezone.localtime(o)
+        return super().default(o)
+
+
+class LocalTimeRenderer(JSONRenderer):
+    encoder_class = LocalTimeEncoder
+
+
 api = YiwangAPI(
     title="一网通办 Yiwang API",
     version="1.0.0",
@@ -70,6 +88,7 @@ api = YiwangAPI(
     urls_namespace="api-v1",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    renderer=LocalTimeRenderer(),
 )
 
 
@@ -79,12 +98,19 @@ def error_response(
     body: dict[str, Any] = {"code": code, "message": message}
     if fields:
         body["fields"] = fields
-    return api.create_response(request, body, status=status)
+    response = api.create_response(request, body, status=status)
+    if status == 401:
+        response["WWW-Authenticate"] = "Bearer"  # RFC 9110: a 401 names the scheme that would be accepted
+    return response
 
 
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return error_response(request, exc.status, exc.code, exc.message, exc.fields)
+    response = error_response(request, exc.status, exc.code, exc.message, exc.fields)
+    retry_after = getattr(exc, "retry_after", None)  # a throttle or a quota says when to come back
+    if exc.status == 429 and retry_after:
+        response["Retry-After"] = str(int(retry_after))
+    return response
 
 
 @api.exception_handler(ValidationError)
@@ -97,19 +123,29 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
     return error_response(request, 401, "not_authenticated", "请先登录或提供有效的访问令牌")
 
 
+# ninja's own HttpErrors carry English text ("Cannot parse request body", "CSRF check Failed"); ours are
+# DomainErrors, so every HttpError is answered by its status, in Chinese.
+_HTTP_ERRORS = {
+    400: ("malformed_request", "请求体不是有效的 JSON（须为 UTF-8 编码的 JSON 文本）"),
+    401: ("not_authenticated", "请先登录或提供有效的访问令牌"),
+    403: ("forbidden", "CSRF 校验未通过：以网页会话调用时须带 X-CSRFToken 请求头"),
+    404: ("not_found", "对象不存在或无权查看"),
+    405: ("method_not_allowed", "该接口不支持此请求方法"),
+    409: ("conflict", "状态冲突"),
+    413: ("too_large", "请求体过大"),
+    429: ("throttled", "请求过于频繁，请稍后再试"),
+}
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    codes = {
-        400: "malformed_request",
-        401: "not_authenticated",
-        403: "forbidden",
-        404: "not_found",
-        405: "method_not_allowed",
-        409: "conflict",
-        413: "too_large",
-        429: "throttled",
-    }
-    return error_response(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc.message))
+    code, message = _HTTP_ERRORS.get(exc.status_code, ("error", "请求未能完成"))
+    return error_response(request, exc.status_code, code, message)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, 404, "not_found", "对象不存在或无权查看")
 
 
 # Applications and cases first: Django tries the API's paths in this order on every call, and those

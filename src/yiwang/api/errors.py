@@ -18,6 +18,13 @@ _MESSAGES = {
     "bool_parsing": "须为 true 或 false",
     "bool_type": "须为 true 或 false",
     "string_type": "须为字符串",
+    "string_pattern_mismatch": "格式不正确",
+    "too_long": "不能超过 {max_length} 项",
+    "too_short": "不能少于 {min_length} 项",
+    "uuid_parsing": "须为 UUID",
+    "uuid_type": "须为 UUID",
+    "float_type": "须为数字",
+    "int_parsing_size": "数值超出范围",
     "literal_error": "取值须为以下之一：{expected}",
     "enum": "取值须为以下之一：{expected}",
     "dict_type": "须为 JSON 对象",
@@ -31,7 +38,8 @@ _MESSAGES = {
     "decimal_parsing": "须为数字",
     "float_parsing": "须为数字",
     "extra_forbidden": "不允许的字段",
-    "value_error": "{msg}",
+    # Pydantic writes these messages in English ("Value error, …"): never passed through.
+    "value_error": "取值无效",
 }
 
 # Ninja prefixes the location with where the value came from; callers know their fields by name.
@@ -39,16 +47,27 @@ _SOURCES = {"query", "path", "body", "header", "form", "file", "cookie"}
 _ARGUMENTS = {"payload", "filters"}
 
 
+def _path(loc: list[Any]) -> str:
+    """The field path as the services and the text check write it: `materials[0].document`."""
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else str(part)
+    return path
+
+
 def field_errors(errors: list[dict[str, Any]]) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     for error in errors:
-        loc = [str(part) for part in error.get("loc", ())]
+        loc = list(error.get("loc", ()))
         # Drop where the value came from, then ninja's name of the schema argument; keep the field path.
         if loc and loc[0] in _SOURCES:
             loc = loc[1:]
         if loc and loc[0] in _ARGUMENTS:
             loc = loc[1:]
-        name = ".".join(loc) or "__all__"
+        name = _path(loc) or "__all__"
         template = _MESSAGES.get(error.get("type", ""), "取值无效")
         ctx = {
             k: (str(v).replace("'", "") if k == "expected" else v)

@@ -16,14 +16,25 @@ from django.http.response import HttpResponseBase
 from django.urls import path
 from django.utils import timezone
 
+from yiwang.audit.admin_reads import PersonalDataMaskAdmin, mask_json_text
 from yiwang.audit.export import csv_chunks
 from yiwang.audit.models import AuditAction, AuditEntry
 from yiwang.audit.services import record
+from yiwang.core.masking import mask_text
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(PersonalDataMaskAdmin, admin.ModelAdmin):
     """Read-only, for AUDIT_READ only: both from the policy's admin site (accounts.admin_site)."""
+
+    # Masked when written (audit.services.record), but not the client's user agent, nor entries
+    # written before that: masked again on the way out, like the export.
+    masked_fields = {
+        "actor_name": mask_text,
+        "object_label": mask_text,
+        "user_agent": mask_text,
+        "detail": mask_json_text,
+    }
 
     list_display = [
         "id",

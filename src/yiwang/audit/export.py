@@ -1,7 +1,8 @@
 """审计日志导出: CSV in UTF-8 with a byte-order mark, so Excel opens the Chinese columns as text.
 
-Rows are streamed in the order they were written (`id`) from the database in chunks; details are masked again on the
-way out, and cells that a spreadsheet would run as a formula are quoted.
+Rows are streamed in the order they were written (`id`) from the database in chunks; details, labels,
+names and user agents are masked again on the way out, and cells that a spreadsheet would run as a
+formula are quoted.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.utils import timezone
 from yiwang.audit import services
 from yiwang.audit.models import AuditAction, AuditChannel, AuditEntry
 from yiwang.catalog.codes import StaffRole
+from yiwang.core.masking import mask_text
 
 BOM = "\ufeff"
 HEADERS = [
@@ -56,16 +58,16 @@ def _row(entry: AuditEntry) -> list[str]:
         for value in (
             entry.seq,
             timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"),
-            entry.actor_name,
+            mask_text(entry.actor_name),
             "、".join(str(ROLE_LABELS.get(role, role)) for role in entry.actor_roles),
             entry.department_name,
             entry.ip_address,
-            entry.user_agent,
+            mask_text(entry.user_agent),  # the client's own text, not masked when written
             CHANNEL_LABELS.get(entry.channel, entry.channel),
             ACTION_LABELS.get(entry.action, entry.action),
             entry.object_type,
             entry.object_id,
-            entry.object_label,
+            mask_text(entry.object_label),
             json.dumps(services.masked_detail(entry.detail), ensure_ascii=False, sort_keys=True),
             entry.chain,
             entry.hash,

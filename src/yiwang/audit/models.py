@@ -18,6 +18,7 @@ class AuditAction(models.TextChoices):
     PLEDGE_CONCLUDE = "pledge.conclude", "承诺核查结论"
     CREDIT_REPAIR = "credit.repair", "信用修复"
     REAL_NAME_VERIFY = "account.real_name", "实名认证"
+    LOGIN_UNLOCK = "account.login_unlock", "解除登录锁定"
     PERSONAL_DATA_READ = "personal_data.read", "查阅个人信息"
     AUDIT_EXPORT = "audit.export", "导出审计日志"
     ADMIN_ADD = "admin.add", "后台新增"

@@ -2,24 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Header, Query, Router, Schema
+from ninja import Header, Path, Query, Router, Schema
 from pydantic import Field
 
 from yiwang.accounts.auth import api_auth
 from yiwang.accounts.policy import Permission, api_requires
 from yiwang.audit.services import personal_data_read
 from yiwang.cases import presenters, selectors, services
-from yiwang.cases.schemas import ActionIn, ApplicationIn, ApplicationOut, ApplicationPage, CaseOut, CasePage
+from yiwang.cases.schemas import (
+    ActionIn,
+    ApplicationActionIn,
+    ApplicationIn,
+    ApplicationOut,
+    ApplicationPage,
+    CaseOut,
+    CasePage,
+)
 from yiwang.cases.states import CaseStatus
 from yiwang.cases.submission import application_submit
 from yiwang.core.pagination import paginate
 from yiwang.core.schemas import answer
 
 router = Router(tags=["申办与办件"], auth=api_auth)
+
+# 申办编号 or 办件编号 (cases.numbers): bounded, so an over-long one is a 422 naming the parameter.
+CaseNumber = Annotated[str, Path(max_length=40)]
 
 
 @router.post("/applications", response={201: ApplicationOut}, summary="提交申请（单个事项或一件事）")
@@ -71,7 +82,7 @@ def list_applications(request: HttpRequest, filters: Query[ApplicationFilters]) 
 
 @router.get("/applications/{number}", response=ApplicationOut, summary="申办详情：状态、办件、过程、文书")
 @api_requires(Permission.CASE_READ)
-def get_application(request: HttpRequest, number: str) -> HttpResponse:
+def get_application(request: HttpRequest, number: CaseNumber) -> HttpResponse:
     application = selectors.application_for_status(request.auth, number)
     personal_data_read(actor=request.auth, obj=application, view="api.application")
     return answer(ApplicationOut, presenters.application_detail(application, request.auth))
@@ -83,7 +94,9 @@ def get_application(request: HttpRequest, number: str) -> HttpResponse:
     summary="申办整体动作：一件事整体受理、一次性补正告知、补正、撤回",
 )
 @api_requires(Permission.CASE_ACT)
-def act_on_application(request: HttpRequest, number: str, payload: ActionIn) -> HttpResponse:
+def act_on_application(
+    request: HttpRequest, number: CaseNumber, payload: ApplicationActionIn
+) -> HttpResponse:
     application = services.application_act(
         actor=request.auth, number=number, action=payload.action, body=_body(payload), channel=payload.channel
     )
@@ -99,7 +112,7 @@ def act_on_application(request: HttpRequest, number: str, payload: ActionIn) -> 
 @api_requires(Permission.CASE_READ)
 def get_notice(
     request: HttpRequest,
-    number: str,
+    number: CaseNumber,
     kind: Literal["acceptance", "refusal", "supplement", "extension", "completion"],
 ) -> HttpResponse:
     from yiwang.cases.notices import notice_pdf
@@ -138,7 +151,7 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> HttpRespons
 
 @router.get("/cases/{number}", response=CaseOut, summary="办件详情：状态、期限、预警、过程")
 @api_requires(Permission.CASE_READ)
-def get_case(request: HttpRequest, number: str) -> HttpResponse:
+def get_case(request: HttpRequest, number: CaseNumber) -> HttpResponse:
     case = selectors.case_detail(request.auth, number)
     personal_data_read(actor=request.auth, obj=case, view="api.case")
     return answer(CaseOut, presenters.case_detail(case, request.auth))
@@ -148,7 +161,7 @@ def get_case(request: HttpRequest, number: str) -> HttpResponse:
     "/cases/{number}/actions", response=CaseOut, summary="办件动作（状态不允许或已被他人处理时返回 409）"
 )
 @api_requires(Permission.CASE_ACT)
-def act_on_case(request: HttpRequest, number: str, payload: ActionIn) -> HttpResponse:
+def act_on_case(request: HttpRequest, number: CaseNumber, payload: ActionIn) -> HttpResponse:
     case = services.case_act(
         actor=request.auth, number=number, action=payload.action, body=_body(payload), channel=payload.channel
     )

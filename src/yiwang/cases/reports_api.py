@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Path, Router, Schema
 from pydantic import Field
 
 from yiwang.accounts.auth import api_auth
@@ -31,6 +31,6 @@ class MaterialReductionOut(Schema):
     summary="减材料统计：事项要求的材料数与申请人实际提交数（工作人员）",
 )
 @api_requires(Permission.REPORTS)
-def materials_report(request: HttpRequest, item_code: str) -> dict[str, Any]:
+def materials_report(request: HttpRequest, item_code: Annotated[str, Path(max_length=36)]) -> dict[str, Any]:
     report = material_reduction(item_code)
     return {name: getattr(report, name) for name in MaterialReductionOut.model_fields}

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
+from yiwang.cases.models import SuspensionKind
+from yiwang.cases.services import APPLICATION_ACTIONS, CASE_HANDLERS
 from yiwang.core.schemas import Out, Timestamp
 
 
@@ -29,9 +31,22 @@ class MaterialIn(Schema):
 
 
 class ApplicationIn(Schema):
+    # Exactly one of item and bundle, non-empty (submission._target): stated so that a client, and the
+    # schemathesis run, know it from the schema.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [
+                {"required": ["item"], "properties": {"item": {"type": "string", "minLength": 1}}},
+                {"required": ["bundle"], "properties": {"bundle": {"type": "string", "minLength": 1}}},
+            ]
+        }
+    )
+
     item: str | None = Field(None, max_length=36, description="事项实施编码")
     bundle: str | None = Field(None, max_length=40, description="一件事编码")
-    members: list[str] | None = Field(None, max_length=50, description="一件事中勾选的可选事项编码")
+    members: list[Annotated[str, Field(max_length=36)]] | None = Field(
+        None, max_length=50, description="一件事中勾选的可选事项编码"
+    )
     applicant: ApplicantIn | None = Field(None, description="窗口代办时必填；本人申请时取登录账号")
     form: dict[str, Any] = Field(default_factory=dict)
     materials: list[MaterialIn] = Field(default_factory=list, max_length=200)
@@ -45,17 +60,34 @@ class ActionIn(Schema):
     action: str = Field(
         ...,
         max_length=30,
+        # A string, so an unknown action is the service's `unknown_action` field error; the enum states
+        # the contract in the OpenAPI document.
+        json_schema_extra={"enum": [str(action) for action in CASE_HANDLERS]},
         description="accept | refuse | request_supplement | supplement | "
         "start_review | suspend | resume | extend | approve | deny | complete | withdraw",
     )
     reason: str | None = Field(None, max_length=1000)
-    kind: str | None = Field(None, max_length=30, description="suspend：特别程序种类")
+    kind: str | None = Field(
+        None,
+        max_length=30,
+        json_schema_extra={"enum": [*SuspensionKind.values, None]},
+        description="suspend：特别程序种类",
+    )
     items: list[dict[str, Any]] | None = Field(
         None, max_length=200, description="request_supplement：[{material, reason}]"
     )
     materials: list[MaterialIn] | None = Field(None, max_length=200, description="supplement：补正材料")
     result: dict[str, Any] | None = Field(None, description="complete：{name, number, note, data}")
     channel: Literal["web", "mobile", "window", "kiosk", "api"] = "api"
+
+
+class ApplicationActionIn(ActionIn):
+    action: str = Field(
+        ...,
+        max_length=30,
+        json_schema_extra={"enum": [str(action) for action in APPLICATION_ACTIONS]},
+        description="accept | refuse | request_supplement | supplement | withdraw",
+    )
 
 
 class CodeLabel(Out):

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from yiwang.catalog import codes, selectors
 from yiwang.catalog.models import Bundle, Department, Fee, ItemVersion, Material
+from yiwang.core.schemas import timestamp
 
 
 def code_label(code: str | int, choices: Any) -> dict[str, str]:
@@ -108,7 +109,7 @@ def item_guide(version: ItemVersion) -> dict[str, Any]:
     out["exercise_level"] = code_label(version.exercise_level, codes.ExerciseLevel)
     out["channels"] = [code_label(c, codes.Channel) for c in version.channel_codes]
     out["cross_region_scope"] = code_label(version.cross_region_scope, codes.CrossRegionScope)
-    out["published_at"] = version.published_at.isoformat() if version.published_at else None
+    out["published_at"] = timestamp(version.published_at) if version.published_at else None
     out["fees"] = [
         {"name": f.name, "amount": f.amount, "unit": f.unit, "basis": f.basis, "waivable": f.waivable}
         for f in version.fees.all()

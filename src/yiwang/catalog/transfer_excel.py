@@ -1,7 +1,9 @@
 """The catalog document as an Excel workbook: one sheet per table, editable by a catalog admin.
 
 Row 1 holds Chinese column labels for people, row 2 the field keys the import reads; data from row 3.
-JSON-valued cells (the form schema, prerequisites) hold JSON text.
+JSON-valued cells (the form schema, prerequisites) hold JSON text. Text that a spreadsheet would take
+for a formula (starting with =, +, - or @) is written as text with a quote prefix: it is neither run
+when the file is opened nor lost when it is read back.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import json
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font, PatternFill
 
 from yiwang.catalog.models import Bundle, Department, Fee, ItemVersion, Material, ProcessStep, ServicePoint
@@ -27,6 +30,7 @@ from yiwang.catalog.transfer import (
 from yiwang.core.errors import ValidationFailed
 
 JSON_KEYS = {"form_schema", "requires", "departments"}
+FORMULA_START = ("=", "+", "-", "@")
 
 
 def _label(model: Any, key: str) -> str:
@@ -90,10 +94,21 @@ def catalog_to_xlsx(data: dict[str, Any]) -> bytes:
             sheet.append(
                 [json.dumps(row.get(k), ensure_ascii=False) if k in JSON_KEYS else row.get(k) for k in keys]
             )
+            for cell in sheet[sheet.max_row]:
+                _keep_as_text(cell)
         sheet.freeze_panes = "A3"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _keep_as_text(cell: Cell) -> None:
+    """openpyxl stores a string starting with "=" as a formula (which a reader with data_only=True gets
+    back as None), and Excel evaluates one starting with +, - or @ once the cell is edited. A string
+    cell with Excel's quote prefix is text to both, and the prefix is not part of the value."""
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+        cell.data_type = "s"
+        cell.quotePrefix = True
 
 
 def xlsx_to_catalog(content: bytes) -> dict[str, Any]:

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from yiwang.accounts.acting import signed_in_account
+from yiwang.accounts.forms import SignInForm
+from yiwang.accounts.lockout import ACCOUNT_LOCKED
 from yiwang.accounts.models import ApiToken
 from yiwang.accounts.policy import Permission
 from yiwang.accounts.selectors import RealNameRequired
@@ -29,7 +31,18 @@ from yiwang.sharing.selectors import (
 
 class LoginView(auth_views.LoginView):
     template_name = "channels/login.html"
+    authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def form_invalid(self, form: SignInForm) -> HttpResponse:  # type: ignore[override]
+        """Under the sign-in throttle (accounts.lockout): 429 with the wait, not "wrong password"."""
+        throttled = form.throttled
+        if throttled is None:
+            return super().form_invalid(form)
+        context = {"message": throttled.message, "account_locked": throttled.code == ACCOUNT_LOCKED}
+        response = render(self.request, "channels/locked_out.html", context, status=429)
+        response["Retry-After"] = str(throttled.retry_after)
+        return response
 
     def get_default_redirect_url(self) -> str:
         """Without ?next=: staff to their workbench, applicants to their applications."""

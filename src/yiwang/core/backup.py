@@ -22,6 +22,7 @@ from django.db import connection, transaction
 
 from yiwang.core import protection
 from yiwang.core.errors import DomainError
+from yiwang.core.sealed_files import is_sealed
 
 FORMAT = "yiwang.backup"
 FORMAT_VERSION = 3  # 2: times kept to the microsecond (yjson); 3: members sealed with SM4-GCM
@@ -113,6 +114,8 @@ def backup_create(target: Path) -> BackupSummary:
     with tarfile.open(target, "w:gz") as archive:
         _add(archive, "data.json", _seal(payload, "data.json"))
         for name in files:
+            # As stored: documents stay sealed under their own data keys, which the same field key
+            # (required by the restore) opens; the backup never holds their clear bytes.
             with default_storage.open(name, "rb") as handle:
                 content = handle.read()
             digests[name] = hashlib.sha256(content).hexdigest()
@@ -180,10 +183,24 @@ def restore(source: Path) -> BackupSummary:
             )
             raise BackupError("restore_mismatch", f"恢复后数据条数与备份不一致：{'、'.join(differing)}")
     _analyze()
-    for name, content in files.items():
-        if not default_storage.exists(name):
-            default_storage.save(name, ContentFile(content))
+    _restore_files(files)
     return BackupSummary(source, sum(counts.values()), len(files))
+
+
+def _restore_files(files: dict[str, bytes]) -> None:
+    """Stored files come back as they were stored: documents sealed (under the same field key, which
+    the restore requires). A backup taken before documents were sealed holds them clear: those are
+    sealed now, as the documents migration sealed the originals."""
+    from yiwang.documents.storage import blob_write
+
+    blobs = set(apps.get_model("documents", "Document").objects.values_list("blob", flat=True))
+    for name, content in files.items():
+        if default_storage.exists(name):
+            continue
+        if name in blobs and not is_sealed(content):
+            blob_write(name, io.BytesIO(content))
+        else:
+            default_storage.save(name, ContentFile(content))
 
 
 def _analyze() -> None:

@@ -4,38 +4,136 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, UnreadablePostError
+from django.urls import Resolver404, resolve
 
-_TEXT_BODIES = ("application/json", "application/x-www-form-urlencoded", "text/")
+from yiwang.core.text import json_needs_check, json_text_problems, pairs_text_problems, printable
+
+_JSON_BODIES = ("application/json",)
+_FORM_BODIES = ("application/x-www-form-urlencoded",)
+_TEXT_BODIES = ("text/",)
+API_PREFIX = "/api/"
 
 
-class RejectNulBytesMiddleware:
-    """400 for any NUL character in the path, query or a text body.
+def _answer(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> HttpResponse:
+    response = HttpResponse(
+        json.dumps(body, ensure_ascii=False), status=status, content_type="application/json; charset=utf-8"
+    )
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
 
-    No field of ours can hold one, PostgreSQL cannot store one in text, and a NUL is a classic way
-    to cut a string short in another system. Binary uploads (multipart) may contain them legitimately.
+
+def _invalid_text(fields: dict[str, list[str]]) -> HttpResponse:
+    return _answer(422, {"code": "invalid_text", "message": "请求中含有无法接受的文字", "fields": fields})
+
+
+class TextInputMiddleware:
+    """422 `invalid_text`, naming each field, for text no field of ours can hold (core.text): a NUL or a
+    lone surrogate anywhere in the path, the query or a JSON or form body, or an over-long string in a
+    JSON body or the query. Runs before any view, so every API operation and page form is covered once.
+
+    A multipart body is read only once the view is known (process_view): an API upload is parsed by its
+    handler, whose upload limits answer in the API's error body; a page's, by the CSRF check next anyway.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if self._has_nul(request):
-            body = {"code": "malformed_request", "message": "请求中含有不允许的空字符（NUL）"}
-            return HttpResponse(
-                json.dumps(body, ensure_ascii=False),
-                status=400,
-                content_type="application/json; charset=utf-8",
-            )
-        return self.get_response(request)
+        try:
+            refusal = self._refusal(request)
+        except RequestDataTooBig:
+            refusal = _answer(413, {"code": "too_large", "message": "请求体过大"})
+        return refusal if refusal is not None else self.get_response(request)
+
+    def _refusal(self, request: HttpRequest) -> HttpResponse | None:
+        if "\x00" in request.path_info:
+            return self._path_refusal(request)
+        fields = pairs_text_problems(request.GET.lists())
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if content_type.startswith(_JSON_BODIES) or content_type.split(";")[0].endswith("+json"):
+            fields.update(self._json_problems(request.body))
+        elif content_type.startswith(_FORM_BODIES):
+            # The length cap is the JSON API's: page forms state their own limits (and the admin edits
+            # JSON documents longer than any single API string).
+            fields.update(pairs_text_problems(request.POST.lists(), max_length=None))
+        elif content_type.startswith(_TEXT_BODIES) and b"\x00" in request.body:
+            return _answer(400, {"code": "malformed_request", "message": "请求体中含有不允许的空字符（NUL）"})
+        return _invalid_text(fields) if fields else None
+
+    def process_view(self, request: HttpRequest, *args: Any) -> HttpResponse | None:
+        """The text fields of a page's multipart form (its files may hold anything)."""
+        if (
+            request.method != "POST"
+            or request.path_info.startswith(API_PREFIX)
+            or not request.META.get("CONTENT_TYPE", "").startswith("multipart/form-data")
+        ):
+            return None
+        try:
+            fields = pairs_text_problems(request.POST.lists(), max_length=None)
+        except UnreadablePostError:
+            return None  # the client went away: the CSRF check answers that, as it would without us
+        return _invalid_text(fields) if fields else None
 
     @staticmethod
-    def _has_nul(request: HttpRequest) -> bool:
-        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", "").lower():
-            return True
-        content_type = request.META.get("CONTENT_TYPE", "")
-        if content_type.startswith(_TEXT_BODIES):
-            body = request.body
-            return b"\x00" in body or b"\\u0000" in body
-        return False
+    def _json_problems(body: bytes) -> dict[str, list[str]]:
+        if not json_needs_check(body):
+            return {}
+        try:
+            data = json.loads(body)
+        except (ValueError, RecursionError):
+            return {}  # not JSON at all: the API's parser answers that (400 malformed_request)
+        return json_text_problems(data)
+
+    @staticmethod
+    def _path_refusal(request: HttpRequest) -> HttpResponse:
+        """A NUL in the address: named after the path parameter holding it, when the address is one."""
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            match = None
+        names = [name for name, value in (match.kwargs.items() if match else ()) if "\x00" in str(value)]
+        if not names:
+            return _answer(
+                400, {"code": "malformed_request", "message": "请求地址中含有不允许的空字符（NUL）"}
+            )
+        return _invalid_text({printable(name): ["不能含有空字符（NUL）"] for name in names})
+
+
+_API_ERRORS = {
+    400: ("malformed_request", "请求格式错误"),
+    401: ("not_authenticated", "请先登录或提供有效的访问令牌"),
+    403: ("forbidden", "无权执行"),
+    404: ("not_found", "接口地址不存在"),
+    405: ("method_not_allowed", "该接口不支持此请求方法"),
+    413: ("too_large", "请求体过大"),
+    500: ("server_error", "服务器内部错误，请稍后再试"),
+}
+
+
+class ApiErrorBodyMiddleware:
+    """Every error of the API in its error body (shared/API.md), also those answered before or around
+    it: an unknown API address (the site's 404 page), a method it does not take (ninja's plain text),
+    Django's 400 for a suspicious request and the 500 page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code < 400
+            or not request.path_info.startswith(API_PREFIX)
+            or response.streaming
+            or response.get("Content-Type", "").startswith("application/json")
+        ):
+            return response
+        code, message = _API_ERRORS.get(response.status_code, ("error", "请求未能完成"))
+        kept = {
+            name: response[name] for name in ("Allow", "Retry-After", "WWW-Authenticate") if name in response
+        }
+        return _answer(response.status_code, {"code": code, "message": message}, kept)

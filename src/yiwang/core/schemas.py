@@ -7,12 +7,19 @@ from typing import Annotated, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
+from django.utils import timezone
 from pydantic import BaseModel, PlainSerializer
 
 _ENCODER = DjangoJSONEncoder()
 
-# A moment as every other answer of the API writes it (Django's JSON encoder: milliseconds, "Z" for UTC).
-Timestamp = Annotated[datetime, PlainSerializer(_ENCODER.default, return_type=str, when_used="json")]
+
+def timestamp(moment: datetime) -> str:
+    """A moment as every answer of the API writes it: the site's zone with its offset (+08:00), to the
+    millisecond (Django's JSON encoder). The database hands back UTC."""
+    return str(_ENCODER.default(timezone.localtime(moment) if timezone.is_aware(moment) else moment))
+
+
+Timestamp = Annotated[datetime, PlainSerializer(timestamp, return_type=str, when_used="json")]
 
 
 class Out(BaseModel):

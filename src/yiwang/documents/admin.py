@@ -7,12 +7,15 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from yiwang.audit.admin_reads import PersonalDataMaskAdmin
+from yiwang.core.masking import mask_text
 from yiwang.documents.errors import human_size
 from yiwang.documents.models import Document
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(PersonalDataMaskAdmin, admin.ModelAdmin):
+    masked_fields = {"original_name": mask_text}  # file names like “张三身份证110105….jpg”
     list_display = ["original_name", "content_type", "size_display", "owner", "created_at"]
     list_filter = ["content_type"]
     search_fields = ["original_name", "=sha256"]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 from uuid import UUID
 
 from django.http import FileResponse, HttpRequest
-from ninja import File, Router, Schema, Status
+from ninja import File, Path, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from yiwang.accounts.auth import api_auth
@@ -21,6 +21,8 @@ from yiwang.documents.errors import ALLOWED_TYPES_LABEL
 from yiwang.documents.models import Document, DocumentType
 
 router = Router(tags=["材料"], auth=api_auth)
+
+DocumentId = Annotated[str, Path(max_length=36, description="材料 id（UUID）")]
 
 
 class DocumentOut(Schema):
@@ -55,10 +57,22 @@ def _caller(request: HttpRequest) -> Any:
     response={201: DocumentOut},
     summary="上传材料",
     description=f"multipart/form-data，字段 file。仅接受 {ALLOWED_TYPES_LABEL}（按文件内容识别）；"
-    "同一用户重复上传相同内容返回同一材料。",
+    "同一用户重复上传相同内容返回同一材料。每个账号每天的上传有数量和总大小上限，"
+    "超出时返回 429（code 为 upload_quota）；24 小时后仍未被任何申请引用的材料会被清理。",
     # The parameter is optional only so that a missing file is reported under its own name (below);
     # the shared validation handler drops a location part called "file". The contract says required.
-    openapi_extra={"requestBody": {"content": {"multipart/form-data": {"schema": {"required": ["file"]}}}}},
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "required": ["file"],
+                        "properties": {"file": {"type": "string", "format": "binary", "minLength": 1}},
+                    }
+                }
+            }
+        }
+    },
 )
 @api_requires(Permission.UPLOAD)
 def upload_document(request: HttpRequest, file: File[UploadedFile | None] = None) -> Status:
@@ -70,7 +84,7 @@ def upload_document(request: HttpRequest, file: File[UploadedFile | None] = None
 
 @router.get("/documents/{document_id}", response=DocumentOut, summary="材料信息")
 @api_requires(Permission.DOCUMENT_READ)
-def get_document(request: HttpRequest, document_id: str) -> dict[str, object]:
+def get_document(request: HttpRequest, document_id: DocumentId) -> dict[str, object]:
     return document_out(selectors.document_for(_caller(request), document_id))
 
 
@@ -89,12 +103,14 @@ def get_document(request: HttpRequest, document_id: str) -> dict[str, object]:
     },
 )
 @api_requires(Permission.DOCUMENT_READ)
-def get_document_content(request: HttpRequest, document_id: str) -> FileResponse:
+def get_document_content(request: HttpRequest, document_id: DocumentId) -> FileResponse:
     document = selectors.document_for(_caller(request), document_id)
     personal_data_read(
         actor=_caller(request), obj=document, view="api.document_content", label=document.original_name
     )
     response = FileResponse(selectors.document_open(document), content_type=document.content_type)
+    # The stored file is sealed (larger than its content): the length is the clear size recorded.
+    response["Content-Length"] = str(document.size)
     response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(document.original_name, safe='')}"
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

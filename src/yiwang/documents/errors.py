@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.core.exceptions import RequestDataTooBig
+from django.utils import timezone
 
 from yiwang.core.errors import DomainError
 
@@ -31,6 +34,18 @@ class FileEmpty(DomainError):
 
     def __init__(self) -> None:
         super().__init__("file_empty", "文件为空，请重新选择文件")
+
+
+class UploadQuotaExceeded(DomainError):
+    """The account's uploads of the day reached their count or size limit (services.upload_quota_check)."""
+
+    status = 429
+
+    def __init__(self, detail: str) -> None:
+        super().__init__("upload_quota", f"今日上传已达上限（{detail}），请明天再试；已上传的材料仍可使用")
+        now = timezone.localtime()
+        midnight = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+        self.retry_after = int((midnight - now).total_seconds()) + 1  # the quota starts over at midnight
 
 
 class FileTypeNotAllowed(DomainError):

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import datetime, time
 from typing import IO, Any
 from uuid import UUID
 
-from django.core.files.storage import default_storage
+from django.db.models import Count, Sum
+from django.utils import timezone
 
 from yiwang.core.errors import NotFound
+from yiwang.documents import storage
 from yiwang.documents.models import Document
 
 
@@ -33,5 +37,20 @@ def document_for(user: Any, document_id: UUID | str) -> Document:
 
 
 def document_open(document: Document) -> IO[bytes]:
-    """The stored bytes of `document`, opened for reading; the caller closes it."""
-    return default_storage.open(document.blob, "rb")
+    """The clear bytes of `document`, decrypted chunk by chunk as they are read; the caller closes it."""
+    return storage.blob_open(document.blob)
+
+
+@dataclass(frozen=True)
+class UploadUsage:
+    count: int
+    bytes: int
+
+
+def upload_usage_today(owner: Any) -> UploadUsage:
+    """What `owner` has uploaded since local midnight (indexed by owner + upload time)."""
+    midnight = datetime.combine(timezone.localdate(), time.min, tzinfo=timezone.get_current_timezone())
+    used = Document.objects.filter(owner_id=owner.pk, created_at__gte=midnight).aggregate(
+        count=Count("pk"), bytes=Sum("size")
+    )
+    return UploadUsage(count=used["count"], bytes=used["bytes"] or 0)

@@ -1,4 +1,5 @@
-"""The kiosk PIN of a citizen: a password-hasher digest, never the digits, and its lockout state."""
+"""The kiosk PIN of a citizen: a password-hasher digest, never the digits. Failed tries are counted
+per ID number by `accounts.throttle` (kiosk.services), whether or not the number has a PIN."""
 
 from __future__ import annotations
 
@@ -13,8 +14,6 @@ class KioskPin(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="kiosk_pin"
     )
     pin_hash = models.CharField("密码摘要", max_length=128)
-    failed_attempts = models.PositiveSmallIntegerField("连续错误次数", default=0)
-    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
     updated_at = models.DateTimeField("设置时间", auto_now=True)
 
     class Meta:

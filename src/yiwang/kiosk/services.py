@@ -1,10 +1,14 @@
-"""Setting the kiosk PIN and signing in with ID number + PIN, with a lockout after repeated failures."""
+"""Setting the kiosk PIN and signing in with ID number + PIN, with a lockout after repeated failures.
+
+The failures are counted per ID number (a keyed digest, `accounts.throttle`), whether or not the number
+has a PIN — and whether or not anyone holds it: a number without a PIN fails, locks and costs one
+password hash exactly like one with a wrong PIN, so the kiosk does not tell who has a PIN.
+"""
 
 from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.auth.hashers import check_password, make_password
@@ -13,6 +17,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from yiwang.accounts.models import User, UserKind
+from yiwang.accounts.throttle import Rule, throttle_blocked_until, throttle_fail, throttle_key, throttle_reset
+from yiwang.core import protection
 from yiwang.core.errors import DomainError, ValidationFailed
 from yiwang.core.masking import mask_id_number
 from yiwang.kiosk.models import KioskPin
@@ -22,6 +28,13 @@ logger = logging.getLogger(__name__)
 PIN_RE = re.compile(r"^[0-9]{6}$")
 MAX_FAILURES = 5
 LOCK_DURATION = timedelta(minutes=15)
+# The fifth failure since the last success locks for LOCK_DURATION, and so does each one after it
+# (the count is forgotten after a day).
+PIN_RULE = Rule(limit=MAX_FAILURES, window=timedelta(days=1), delays=(LOCK_DURATION,))
+
+
+def _failures_key(id_number: str) -> str:
+    return throttle_key("kiosk:id", id_number)
 
 
 class KioskLoginFailed(DomainError):
@@ -58,65 +71,53 @@ def _pin_problems(user: User, pin: str) -> list[str]:
 
 @transaction.atomic
 def kiosk_pin_set(*, user: User, pin: str) -> KioskPin:
-    """设置自助终端密码: store the PIN's hash and clear any lockout."""
+    """设置自助终端密码: store the PIN's hash and clear any lockout of the ID number."""
     if user.kind != UserKind.PERSON or not user.id_number:
         raise ValidationFailed({"user": ["仅持有居民身份证的个人用户可设置自助终端密码"]})
     problems = _pin_problems(user, pin)
     if problems:
         raise ValidationFailed({"pin": problems})
-    record, _ = KioskPin.objects.update_or_create(
-        user=user, defaults={"pin_hash": make_password(pin), "failed_attempts": 0, "locked_until": None}
-    )
+    # A new PIN starts the ID number's failure count over (PIN_RULE).
+    record, _ = KioskPin.objects.update_or_create(user=user, defaults={"pin_hash": make_password(pin)})
+    throttle_reset(_failures_key(protection.normalise(user.id_number)))
     return record
-
-
-@dataclass(frozen=True)
-class _Outcome:
-    user: User | None = None
-    locked_until: datetime | None = None
 
 
 def kiosk_login(*, id_number: str, pin: str, now: datetime | None = None) -> User:
     """自助终端登录: the citizen whose ID number and PIN these are; KioskLoginFailed or KioskLocked if not.
 
-    The fifth wrong PIN in a row locks the PIN for 15 minutes; a correct PIN clears the count. The
-    failure count is written in its own committed transaction, before the error is raised.
+    The fifth wrong try since the last success locks the ID number for 15 minutes — with a PIN or
+    without one; a correct PIN clears the count. A locked number is refused before any PIN check.
+    Counts are written in their own transactions: call it outside any transaction rolled back on error.
     """
     now = now or timezone.now()
-    outcome = _check(id_number.strip().upper(), pin, now)
-    if outcome.user is not None:
-        return outcome.user
-    if outcome.locked_until is not None:
-        raise KioskLocked(outcome.locked_until)
+    id_number = protection.normalise(id_number)
+    key = _failures_key(id_number)
+    until = throttle_blocked_until(key, PIN_RULE, now=now)
+    if until is not None:
+        raise KioskLocked(until)
+    user = _check(id_number, pin)
+    if user is not None:
+        throttle_reset(key)
+        return user
+    until = throttle_fail(key, PIN_RULE, now=now)
+    if until is not None:
+        logger.warning("kiosk sign-in locked for %s until %s", mask_id_number(id_number), until.isoformat())
+        raise KioskLocked(until)
     raise KioskLoginFailed()
 
 
-@transaction.atomic
-def _check(id_number: str, pin: str, now: datetime) -> _Outcome:
+def _check(id_number: str, pin: str) -> User | None:
+    """The active citizen holding `id_number` whose PIN this is. One password hash whatever the
+    number: check_password for a PIN, make_password of the typed one for a number without."""
     # Until its owner verifies one, several accounts may hold a number: the PIN tells whose it is.
-    # The verified owner's PIN is tried first and carries the failure count.
     records = list(
-        KioskPin.objects.select_for_update()
-        .select_related("user")
+        KioskPin.objects.select_related("user")
         .filter(user__id_number=id_number, user__kind=UserKind.PERSON, user__is_active=True)
         .order_by(F("user__real_name_verified_at").desc(nulls_last=True), "id")
     )
     if not records:
         make_password(pin)  # the same cost as a real check: timing does not tell who has a PIN
-        return _Outcome()
-    record = records[0]
-    if record.locked_until is not None and record.locked_until > now:
-        return _Outcome(locked_until=record.locked_until)
+        return None
     matched = next((r for r in records if check_password(pin, r.pin_hash)), None)
-    if matched is not None:
-        if matched.failed_attempts or matched.locked_until:
-            KioskPin.objects.filter(pk=matched.pk).update(failed_attempts=0, locked_until=None)
-        return _Outcome(user=matched.user)
-    failures = record.failed_attempts + 1
-    if failures >= MAX_FAILURES:
-        until = now + LOCK_DURATION
-        KioskPin.objects.filter(pk=record.pk).update(failed_attempts=0, locked_until=until)
-        logger.warning("kiosk PIN locked for %s until %s", mask_id_number(id_number), until.isoformat())
-        return _Outcome(locked_until=until)
-    KioskPin.objects.filter(pk=record.pk).update(failed_attempts=failures, locked_until=None)
-    return _Outcome()
+    return matched.user if matched is not None else None

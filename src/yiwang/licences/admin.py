@@ -11,7 +11,13 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from yiwang.audit.admin_reads import PersonalDataReadAdmin
+from yiwang.audit.admin_reads import (
+    PersonalDataMaskAdmin,
+    PersonalDataReadAdmin,
+    mask_holder_code,
+    mask_json_text,
+)
+from yiwang.core.masking import mask_text
 from yiwang.licences.models import DepartmentKey, Licence, LicenceStatusChange, LicenceType
 
 
@@ -41,8 +47,9 @@ class _ReadOnly(admin.ModelAdmin):
         return False
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(PersonalDataMaskAdmin, admin.TabularInline):
     model = LicenceStatusChange
+    masked_fields = {"reason": mask_text}
     extra = 0
     can_delete = False
     fields = readonly_fields = ("at", "from_status", "to_status", "reason", "actor")
@@ -54,6 +61,8 @@ class StatusChangeInline(admin.TabularInline):
 @admin.register(Licence)
 class LicenceAdmin(PersonalDataReadAdmin, _ReadOnly):
     audit_view = "admin.licence"
+    # A 居民身份证's number is the ID number, and the face data may hold ID and mobile numbers.
+    masked_fields = {"number": mask_text, "holder_code": mask_holder_code, "data": mask_json_text}
     list_display = ["name", "number", "holder_name", "issuer", "issued_on", "valid_until", "status"]
     list_filter = ["status", "licence_type"]
     search_fields = ["=identifier", "=number", "=holder_code"]

@@ -7,13 +7,13 @@ URL patterns in order and `{identifier}` alone would also match "….U.pdf".
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import Query, Router, Schema
-from pydantic import Field
+from ninja import Path, Query, Router, Schema
+from pydantic import Field, WithJsonSchema
 
 from yiwang.accounts.auth import api_auth
 from yiwang.accounts.policy import Permission, api_requires, public
@@ -21,9 +21,25 @@ from yiwang.accounts.selectors import require_real_name
 from yiwang.audit.services import personal_data_read
 from yiwang.core.pagination import paginate
 from yiwang.licences import presenters, selectors, services
+from yiwang.licences.identifiers import MAX_LENGTH
 from yiwang.sharing.services import data_read_authorise, own_code
 
 router = Router(tags=["电子证照"])
+
+# 证照标识 as licences.identifiers parses it (case and surrounding spaces forgiven). The pattern is stated
+# in the OpenAPI only: the service checks it after the policy, with its own messages, and the check
+# character, which no pattern can state.
+IDENTIFIER_PATTERN = (
+    r"^\s*1\.2\.156\.3005\.2\.[0-9A-Za-z]+\.[0-9A-Za-z]+\.[0-9A-Za-z]+\.[0-9]{3}\.[0-9A-Za-z]\s*$"
+)
+Identifier = Annotated[
+    str,
+    WithJsonSchema({"type": "string", "maxLength": MAX_LENGTH, "pattern": IDENTIFIER_PATTERN}),
+    Path(
+        max_length=MAX_LENGTH,
+        description="证照标识：1.2.156.3005.2.<类型代码>.<颁发机构代码>.<流水号>.<版本号>.<校验位>",
+    ),
+]
 
 
 class VerifyOut(Schema):
@@ -166,7 +182,7 @@ def _wallet_item(request: HttpRequest, entry: selectors.WalletEntry) -> dict[str
     summary="核验电子证照（公开）：签名是否有效、状态、颁发机构；不含持证人证件号码和照面信息",
 )
 @public
-def verify_licence(request: HttpRequest, identifier: str) -> dict[str, Any]:
+def verify_licence(request: HttpRequest, identifier: Identifier) -> dict[str, Any]:
     return presenters.verify_detail(services.licence_verify(selectors.licence_get(identifier)))
 
 
@@ -177,7 +193,7 @@ def verify_licence(request: HttpRequest, identifier: str) -> dict[str, Any]:
     summary="电子证照 PDF（仅持证人本人），附核验二维码",
 )
 @api_requires(Permission.LICENCES_OWN)
-def get_licence_pdf(request: HttpRequest, identifier: str) -> HttpResponse:
+def get_licence_pdf(request: HttpRequest, identifier: Identifier) -> HttpResponse:
     from yiwang.licences.pdf import licence_pdf
 
     filename, content = licence_pdf(selectors.licence_for_holder(request.auth, identifier))
@@ -193,7 +209,7 @@ def get_licence_pdf(request: HttpRequest, identifier: str) -> HttpResponse:
     summary="电子证照详情（仅持证人本人）",
 )
 @api_requires(Permission.LICENCES_OWN)
-def get_licence(request: HttpRequest, identifier: str, use: Query[UseIn]) -> dict[str, Any]:
+def get_licence(request: HttpRequest, identifier: Identifier, use: Query[UseIn]) -> dict[str, Any]:
     user = request.auth
     if user.kind != "staff":
         return presenters.licence_detail(selectors.licence_for_holder(user, identifier))

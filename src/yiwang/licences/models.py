@@ -71,6 +71,11 @@ class LicenceStatus(models.TextChoices):
     OTHER = "99", "其他"
 
 
+NUMBER_MAX_LENGTH = 100
+# "sm4g1:" + base64(nonce 12 + up to 100 characters of 3 UTF-8 bytes + tag 16).
+NUMBER_SEALED_LENGTH = 6 + 4 * -(-(12 + 3 * NUMBER_MAX_LENGTH + 16) // 3)
+
+
 class LicenceType(models.Model):
     """证照类型: one kind of licence in the e-licence catalogue (GB/T 36902 目录信息)."""
 
@@ -159,7 +164,9 @@ class Licence(models.Model):
     licence_type = models.ForeignKey(
         LicenceType, verbose_name="证照类型", on_delete=models.PROTECT, related_name="licences"
     )
-    number = models.CharField("证照编号", max_length=100)
+    # A 居民身份证's number is the ID number itself (社保卡 and others embed it): sealed like holder_code.
+    number = EncryptedField("证照编号", max_length=NUMBER_SEALED_LENGTH)
+    number_index = BlindIndexField(source="number", db_index=True)
     name = models.CharField("证照名称", max_length=100)
     holder_name = models.CharField("持证主体", max_length=100)
     holder_code = EncryptedField("持证主体代码")
@@ -218,7 +225,8 @@ class Licence(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} {self.number}"
+        # Not the number: it may be an ID number, and a model's str lands in admin titles and logs.
+        return f"{self.name} {self.identifier}"
 
     def is_valid(self, today: date | None = None) -> bool:
         """有效: status 01 and today within the validity period."""

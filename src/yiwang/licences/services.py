@@ -25,6 +25,7 @@ from yiwang.core.identifiers import normalize_id_number, normalize_uscc
 from yiwang.licences import signing
 from yiwang.licences.identifiers import build_identifier
 from yiwang.licences.models import (
+    NUMBER_MAX_LENGTH,
     DepartmentKey,
     HolderCodeType,
     Licence,
@@ -228,6 +229,8 @@ def licence_create(
     from yiwang.cases.numbers import next_value
 
     holder_code = _holder_code(holder_code, holder_code_type)
+    if len(number) > NUMBER_MAX_LENGTH:
+        raise ValidationFailed({"number": [f"证照编号不能超过 {NUMBER_MAX_LENGTH} 个字符"]})
     issued_on = issued_on or timezone.localdate()
     valid_from = valid_from or issued_on
     if valid_until is None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from yiwang.audit.admin_reads import PersonalDataReadAdmin
-from yiwang.core.masking import mask_id_number
+from yiwang.audit.admin_reads import PersonalDataReadAdmin, mask_holder_code
+from yiwang.core.masking import mask_text
 from yiwang.sharing.models import DataUse
 
 
@@ -26,11 +26,9 @@ class DataUseAdmin(PersonalDataReadAdmin, admin.ModelAdmin):
     list_filter = ["outcome", "basis", "action"]
     search_fields = ["case_number", "department_name", "actor_name"]
     readonly_fields = [f.name for f in DataUse._meta.fields]
+    # The reason is typed by staff and may name anyone; the refusal quotes what was asked.
+    masked_fields = {"holder_code": mask_holder_code, "reason": mask_text, "refusal": mask_text}
 
     @admin.display(description="持证主体代码")
     def masked_holder(self, obj: DataUse) -> str:
-        return (
-            mask_id_number(obj.holder_code)
-            if len(obj.holder_code) == 18 and obj.holder_code[:17].isdigit()
-            else obj.holder_code
-        )
+        return mask_holder_code(obj.holder_code)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from yiwang.accounts.models import User
+from yiwang.accounts.models import User, UserKind
 from yiwang.accounts.selectors import require_real_name
 from yiwang.sharing.models import Basis, DataUse, Outcome
 from yiwang.sharing.services import own_code
@@ -16,12 +16,20 @@ OWN_APPLICATION_USE = "本人申请使用"
 def data_uses_of(user: User) -> QuerySet[DataUse]:
     """Every recorded use of the user's own data, newest first (an index range on holder_code): staff
     reads, granted or refused, and the holder's own applications' uses of the licence library alike.
-    Real-name verified accounts only: the log names cases and licences of the ID number's holder."""
+    Real-name verified accounts only: the log names cases and licences of the ID number's holder.
+
+    Not another applicant's refused read: those are no use of the holder's data and are no longer
+    logged (sharing.services), but the append-only log still holds the ones written before, each with
+    a stranger's text under the holder's name."""
     require_real_name(user, READ_DATA_USES)
     code = own_code(user)
     if not code:
         return DataUse.objects.none()
-    return DataUse.objects.filter(holder_code=code.upper()).order_by("-seq")
+    return (
+        DataUse.objects.filter(holder_code=code.upper())
+        .exclude(outcome=Outcome.REFUSED, actor__kind__in=[UserKind.PERSON, UserKind.LEGAL])
+        .order_by("-seq")
+    )
 
 
 def data_use_is_own(use: DataUse) -> bool:

@@ -1,6 +1,8 @@
 """共享用数: a department reads a holder's licences or data only with a stated reason, for a case of
 theirs, when the holder authorised it in that application or the item's legal basis grants it.
-Every read — granted or refused — is appended to the hash-chained use log first.
+Every staff read — granted or refused — is appended to the hash-chained use log first. An applicant
+asking for someone else's data is refused before the log is touched (and throttled): that is not a use
+of the holder's data, and logging it would let anyone write into anyone's 谁用了我的数据.
 
 国务院令第716号: what can be obtained by sharing must not be asked of the applicant again; what is
 shared is used only for the stated purpose and leaves a trace the holder can see.
@@ -8,12 +10,16 @@ shared is used only for the stated purpose and leaves a trace the holder can see
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import NoReturn
 
+from django.conf import settings
 from django.db import transaction
 
 from yiwang.accounts.models import User, UserKind
+from yiwang.accounts.throttle import Rule, Throttled, throttle_fail, throttle_wait
 from yiwang.cases.access import visible_cases
 from yiwang.cases.models import Case
 from yiwang.core.errors import DomainError, ValidationFailed
@@ -52,7 +58,8 @@ def data_read_authorise(
     fields: list[str] | None = None,
     action: str = "query",
 ) -> Grant:
-    """Decide whether `actor` may read `holder_code`'s data; log the decision; raise 403 if refused."""
+    """Decide whether `actor` may read `holder_code`'s data; log a staff member's decision; raise 403
+    (429 for an applicant refused too often) if refused."""
     holder_code = holder_code.strip().upper()
     reason = (reason or "").strip()
     fields = list(fields or [])
@@ -73,7 +80,7 @@ def data_read_authorise(
     if actor.kind != UserKind.STAFF:
         if holder_code and holder_code == own_code(actor).upper():
             return Grant(Basis.HOLDER_SELF, None)  # one's own data: nobody else's use to record
-        refuse("只能查询本人（本单位）的证照和数据")
+        _refuse_foreign_read(actor)
     problems: dict[str, list[str]] = {}
     if not reason:
         problems["reason"] = ["须填写申请事由"]
@@ -114,6 +121,32 @@ def data_read_authorise(
         ),
         case,
     )
+
+
+def foreign_read_rule() -> Rule:
+    """How many reads of other holders an applicant's account may have refused in a window: read per
+    call, so settings changed in tests apply."""
+    return Rule(
+        limit=settings.YIWANG_FOREIGN_READS_PER_ACCOUNT,
+        window=timedelta(minutes=settings.YIWANG_FOREIGN_READS_WINDOW_MINUTES),
+    )
+
+
+def _refuse_foreign_read(actor: User) -> NoReturn:
+    """An applicant asked for another holder's data: 403 with nothing written to the use log, 429 once
+    the account has used up its refusals. An applicant has no business reading other holders, so a few
+    refusals are plenty; each costs a counter write, never a row in the holder's log."""
+    rule = foreign_read_rule()
+    key = f"sharing:foreign:{actor.pk}"  # an account id: nothing personal to digest
+    wait = throttle_wait(key, rule)
+    if wait:
+        raise Throttled(
+            f"查询他人证照被拒绝的次数过多，请 {math.ceil(wait / 60)} 分钟后再试",
+            retry_after=wait,
+            code="sharing_throttled",
+        )
+    throttle_fail(key, rule)
+    raise SharingRefused("sharing_refused", "查询被拒绝：只能查询本人（本单位）的证照和数据")
 
 
 def _log(

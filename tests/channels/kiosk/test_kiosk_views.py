@@ -1,4 +1,5 @@
-"""The kiosk pages: tiles and guides, sign-in with ID number + PIN, my applications, notices, idle end."""
+"""The kiosk pages: tiles and guides, sign-in with ID number + PIN, my applications, notices, idle end
+and the end of every session (退出所有设备)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
@@ -236,3 +238,33 @@ def test_pages_carry_the_configured_idle_time(client, settings):
 
     assertContains(response, 'data-idle-seconds="45"')
     assertContains(response, 'data-warn-seconds="20"')
+
+
+def test_a_number_without_a_pin_gets_the_same_answers_as_one_with_a_pin(client):
+    with_pin, without_pin = make_kiosk_citizen(), make_citizen()
+
+    seen = []
+    with time_machine.travel(timezone.now(), tick=False):  # both locks end at the same minute
+        for citizen in (with_pin, without_pin):
+            answers = []
+            for _ in range(6):
+                response = sign_in(client, citizen, pin="135790")
+                answers.append((response.status_code, str(response.context["form"].non_field_errors())))
+            seen.append(answers)
+
+    assert seen[0] == seen[1]
+    assert [status for status, _ in seen[0]] == [401, 401, 401, 401, 423, 423]
+    assert "已锁定" in seen[0][-1][1]
+
+
+def test_signing_out_everywhere_ends_the_kiosk_session(client):
+    citizen = make_kiosk_citizen()
+    sign_in(client, citizen)
+    assert client.get(MINE).status_code == 200
+
+    portal = Client()
+    portal.force_login(citizen)
+    portal.post(reverse("channels:sign_out_everywhere"))
+
+    assert client.get(MINE).status_code == 302, "the kiosk's session ended with the others"
+    assert SESSION_KEY not in client.session

@@ -50,3 +50,16 @@ def test_the_clerks_breadcrumb_leads_back_to_the_window_not_to_the_overview(clie
 
     assert links(html, "breadcrumb")[0] == (reverse("workbench:desk"), "综合窗口")
     assert "监察总览" not in html
+
+
+@pytest.mark.parametrize("who", ["clerk", "officer", "supervisor"])
+def test_a_preview_link_is_shown_only_to_posts_that_may_open_the_scan(client, world, case_pages, who):
+    client.force_login(getattr(world, who).user)
+
+    for page in case_pages:
+        html = client.get(page).content.decode()
+        previews = re.findall(r'<a class="file-link" href="([^"]+)"', html)
+        if who == "supervisor":
+            assert not previews and "效能监察不调阅申请人材料" in html, page
+        else:
+            assert previews and all(client.get(href).status_code == 200 for href in previews), page

@@ -4,7 +4,9 @@ A kiosk PIN is weaker than the web password, so signing in at a kiosk does not l
 Django's auth (the portal stays signed out); the session only remembers whose applications the kiosk
 may show. kiosk.js signs out after `YIWANG_KIOSK_IDLE_SECONDS` without a touch (touches that make no
 request ping the server); the server ends the session on its own a few seconds after the same time
-without a request — cookie and server record both — should the screen fail to.
+without a request — cookie and server record both — should the screen fail to. Like every portal
+session, it also ends when the account's session auth hash changes: 退出所有设备 raises the account's
+session epoch, and a new password changes it.
 """
 
 from __future__ import annotations
@@ -18,12 +20,14 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 
 from yiwang.accounts.models import User, UserKind
 from yiwang.accounts.policy import Permission, declare
 
 SESSION_KEY = "kiosk_user_id"
+HASH_KEY = "kiosk_user_hash"
 # The server keeps the session this much longer than the screen waits, so that kiosk.js's own
 # sign-out still finds the session and deletes it, rather than leaving an expired row behind.
 GRACE_SECONDS = 10
@@ -40,6 +44,7 @@ def _keep_alive(request: HttpRequest) -> None:
 def kiosk_session_start(request: HttpRequest, user: User) -> None:
     request.session.cycle_key()  # a new session id at sign-in: nobody can plant one beforehand
     request.session[SESSION_KEY] = user.pk
+    request.session[HASH_KEY] = user.get_session_auth_hash()
     _keep_alive(request)
 
 
@@ -54,6 +59,10 @@ def kiosk_user(request: HttpRequest) -> User | None:
         pk = request.session.get(SESSION_KEY)
         if pk is not None:
             user = User.objects.filter(pk=pk, is_active=True, kind=UserKind.PERSON).first()
+            if user is not None and not constant_time_compare(
+                request.session.get(HASH_KEY, ""), user.get_session_auth_hash()
+            ):
+                user = None  # signed out everywhere, or a new password, since the kiosk sign-in
             if user is None:
                 request.session.flush()
             else:

@@ -69,7 +69,7 @@ def form_document(
     """The filled-in form, stored as the applicant's document (the same one again for the same answers)."""
     pdf = form_pdf(user=user, title=title, departments=departments, schema=schema, data=data)
     upload = SimpleUploadedFile(f"{title}申请表（在线填写）.pdf", pdf, content_type="application/pdf")
-    return document_upload(owner=user, upload=upload)
+    return document_upload(owner=user, upload=upload, quota=False)  # made by us, not sent by the user
 
 
 @lru_cache(maxsize=1)

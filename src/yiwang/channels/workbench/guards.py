@@ -8,6 +8,7 @@ with a page that says why, instead of a bare 403.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -16,7 +17,7 @@ from django.shortcuts import render
 
 from yiwang.accounts.models import User, UserKind
 from yiwang.accounts.policy import Permission, who_may
-from yiwang.channels.guards import page_requires
+from yiwang.channels.guards import denied, page_requires
 from yiwang.core.errors import DomainError
 
 View = Callable[..., HttpResponseBase]
@@ -44,12 +45,25 @@ def is_staff_user(user: Any) -> bool:
 NOT_STAFF = "工作台仅供政务服务工作人员使用。办事请前往一网通办门户，或到政务服务中心综合窗口办理。"
 
 
-def staff_only(permission: Permission = Permission.WORKBENCH) -> Callable[[View], View]:
-    """Signed-in staff whose post holds `permission` (accounts.policy); others get a page saying why."""
+def staff_only(permission: Permission = Permission.WORKBENCH, *, why: str = "") -> Callable[[View], View]:
+    """Signed-in staff whose post holds `permission` (accounts.policy); others get a page saying why
+    (`why`, else who the page is for). Applicants are turned away even where the permission is also
+    theirs (DOCUMENT_READ: their own uploads, read through the portal and the API)."""
 
     def refuse(request: HttpRequest, message: str) -> HttpResponse:
         if not is_staff_user(request.user):
             return forbidden(request, NOT_STAFF)
-        return forbidden(request, f"此页面仅供{who_may(permission)}使用，您的岗位没有这项职责。")
+        return forbidden(request, why or f"此页面仅供{who_may(permission)}使用，您的岗位没有这项职责。")
 
-    return page_requires(permission, forbidden=refuse)
+    def decorate(view: View) -> View:
+        guarded = page_requires(permission, forbidden=refuse)(view)
+
+        @wraps(guarded)  # keeps the declared permission for the policy matrix
+        def staff(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if request.user.is_authenticated and not is_staff_user(request.user):
+                return denied(forbidden(request, NOT_STAFF))
+            return guarded(request, *args, **kwargs)
+
+        return staff
+
+    return decorate

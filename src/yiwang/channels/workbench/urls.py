@@ -11,6 +11,7 @@ urlpatterns = [
     path("desk/", desk.desk, name="desk"),
     path("desk/next/", desk.desk_clear, name="desk_clear"),
     path("desk/accounts/<int:account_id>/verify/", desk.desk_verify, name="desk_verify"),
+    path("desk/accounts/<int:account_id>/unlock/", desk.desk_unlock, name="desk_unlock"),
     path("desk/items/<str:code>/", desk.desk_start, {"kind": "item"}, name="desk_start_item"),
     path("desk/bundles/<slug:code>/", desk.desk_start, {"kind": "bundle"}, name="desk_start_bundle"),
     path("applications/<str:number>/", applications.application, name="application"),

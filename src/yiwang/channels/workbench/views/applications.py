@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from yiwang.accounts.policy import Permission, allows
 from yiwang.audit.services import personal_data_read
 from yiwang.cases import presenters, services
 from yiwang.cases.models import Application, Case
@@ -137,6 +138,7 @@ def render_application(
         for choice in (_supplement_choices(cases) if Action.REQUEST_SUPPLEMENT in buttons else [])
     ]
     requests = engine.supplement_requests(cases)
+    reads_documents = allows(request.user, Permission.DOCUMENT_READ)  # supervision reads no scans
     materials = [
         present.material_row(
             m,
@@ -144,7 +146,7 @@ def render_application(
                 "workbench:application_document",
                 kwargs={"number": application.number, "document_id": m.document_id},
             )
-            if m.document_id
+            if m.document_id and reads_documents
             else None,
             channel=application.channel,
         )

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from yiwang.accounts.policy import Permission
+from yiwang.accounts.policy import Permission, allows
 from yiwang.audit.services import personal_data_read
 from yiwang.cases import access, presenters, services
 from yiwang.cases import selectors as case_selectors
@@ -156,11 +156,12 @@ def render_case(
         and Action.ACCEPT in engine.application_buttons(user, application, app_cases)
     )
     titles = engine.field_titles(case)
+    reads_documents = allows(user, Permission.DOCUMENT_READ)  # supervision reads no scans
     materials = [
         present.material_row(
             m,
             reverse("workbench:case_document", kwargs={"number": case.number, "document_id": m.document_id})
-            if m.document_id
+            if m.document_id and reads_documents
             else None,
             channel=application.channel,
         )

@@ -16,9 +16,11 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from yiwang.accounts.models import RealNameMethod
+from yiwang.accounts.lockout import login_blocks, login_unlock
+from yiwang.accounts.models import RealNameMethod, User
 from yiwang.accounts.policy import Permission
 from yiwang.accounts.selectors import accounts_holding
 from yiwang.accounts.services import real_name_verify
@@ -204,6 +206,8 @@ def _accounts_card(applicant: dict[str, Any]) -> list[dict[str, Any]]:
     """The platform accounts holding the number of the person at the window, for 实名认证 in person."""
     if applicant["kind"] != ApplicantKind.PERSON:
         return []
+    accounts = accounts_holding(applicant["number"])
+    blocks = login_blocks(accounts)
     return [
         {
             "id": account.pk,
@@ -212,19 +216,25 @@ def _accounts_card(applicant: dict[str, Any]) -> list[dict[str, Any]]:
             "joined": account.date_joined,
             "verified": account.is_real_name_verified,
             "method": account.get_real_name_method_display(),
+            "locked_until": timezone.localtime(blocks[account.pk]) if account.pk in blocks else None,
         }
-        for account in accounts_holding(applicant["number"])
+        for account in accounts
     ]
+
+
+def _holder_at_window(request: StaffRequest, account_id: int) -> User | None:
+    """The account `account_id` if it holds the ID number of the person at the window, else None."""
+    applicant = current_applicant(request)
+    if applicant is None or applicant["kind"] != ApplicantKind.PERSON:
+        return None
+    return next((a for a in accounts_holding(applicant["number"]) if a.pk == account_id), None)
 
 
 @clerk_only
 @require_POST
 def desk_verify(request: StaffRequest, account_id: int) -> HttpResponse:
     """窗口实名认证: the clerk has checked the ID card of the person at the window, who names their account."""
-    applicant = current_applicant(request)
-    person = applicant is not None and applicant["kind"] == ApplicantKind.PERSON
-    holders = accounts_holding(applicant["number"]) if person and applicant else []
-    account = next((a for a in holders if a.pk == account_id), None)
+    account = _holder_at_window(request, account_id)
     if account is None:
         messages.error(request, "该账号不属于当前办事人的身份证号码，不能认证")
         return redirect("workbench:desk")
@@ -240,6 +250,20 @@ def desk_verify(request: StaffRequest, account_id: int) -> HttpResponse:
     )
     note = f"；另有 {len(detached)} 个未认证账号已解除该号码" if detached else ""
     messages.success(request, f"已为账号“{account.name}”完成窗口实名认证{note}。")
+    return redirect("workbench:desk")
+
+
+@clerk_only
+@require_POST
+def desk_unlock(request: StaffRequest, account_id: int) -> HttpResponse:
+    """解除登录锁定: the second factor for an account locked by failures from many addresses, until a
+    one-time code to the verified mobile exists — the clerk has checked the ID card in person."""
+    account = _holder_at_window(request, account_id)
+    if account is None:
+        messages.error(request, "该账号不属于当前办事人的身份证号码，不能解除登录锁定")
+        return redirect("workbench:desk")
+    login_unlock(user=account)
+    messages.success(request, f"已解除账号“{account.name}”的登录锁定，办事人现在可以用密码登录。")
     return redirect("workbench:desk")
 
 

@@ -2,7 +2,9 @@
 
 Materials belong to whoever uploaded them (the applicant, or the clerk at the window); staff reach
 them through a case or application they may see (`cases.access`), never through ownership, and get
-404 for anything else. PDFs and images open in the browser; OFD files download.
+404 for anything else. Only posts that handle cases open them (accounts.policy DOCUMENT_READ): a
+supervisor sees the case, its decisions and timeline, not the applicant's scans. PDFs and images open
+in the browser; OFD files download.
 """
 
 from __future__ import annotations
@@ -13,16 +15,29 @@ from django.http import FileResponse, HttpResponse
 from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_safe
 
+from yiwang.accounts.policy import Permission
 from yiwang.audit.services import personal_data_read
 from yiwang.cases import services
 from yiwang.cases.notices import notice_pdf
 from yiwang.channels.workbench import engine
-from yiwang.channels.workbench.guards import StaffRequest, not_found, staff_only
+from yiwang.channels.workbench.guards import (
+    StaffRequest,
+    not_found,
+    staff_only,
+)
 from yiwang.core.errors import NotFound
 from yiwang.documents.models import Document, DocumentType
 from yiwang.documents.selectors import document_open
 
 INLINE = {DocumentType.PDF, DocumentType.PNG, DocumentType.JPEG}
+FOR_HANDLERS_ONLY = (
+    "申请材料原件仅供经办岗位（综合窗口人员、审批人员、部门负责人）查看。"
+    "效能监察查看办件的决定和办理过程，不查看申请人提交的扫描件。"
+)
+
+
+# Staff in a post that reads materials; applicants read their own uploads through the portal and API.
+handlers_only = staff_only(Permission.DOCUMENT_READ, why=FOR_HANDLERS_ONLY)
 
 
 def _serve(document: Document) -> FileResponse:
@@ -36,7 +51,7 @@ def _serve(document: Document) -> FileResponse:
     return response
 
 
-@staff_only()
+@handlers_only
 @require_safe
 def case_document(request: StaffRequest, number: str, document_id: str) -> HttpResponseBase:
     """材料预览 from a case page: the case must be visible to the user and reference the document."""
@@ -50,7 +65,7 @@ def case_document(request: StaffRequest, number: str, document_id: str) -> HttpR
     return _serve(document)
 
 
-@staff_only()
+@handlers_only
 @require_safe
 def application_document(request: StaffRequest, number: str, document_id: str) -> HttpResponseBase:
     """材料预览 from an application page (the window sees the whole application)."""
