@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
 
 
@@ -15,19 +18,29 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture
-def wsgi_keeps_test_connection():
-    """For calls through the real WSGI application (yiwang.wsgi): its request signals close the
-    database connection, which inside a test transaction must stay open (Django's test client does
-    the same)."""
+@contextmanager
+def keep_test_connection() -> Iterator[None]:
+    """Around a call through the real WSGI application (yiwang.wsgi): its request signals would close
+    the database connection, which inside a test transaction must stay open. Django's test client
+    does the same around each of its requests — and connects the receivers again after it, so a test
+    that also uses the test client needs this around every WSGI call, not once."""
     from django.core import signals
     from django.db import close_old_connections
 
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def wsgi_keeps_test_connection():
+    """`keep_test_connection` for a whole test that calls the WSGI application and no test client."""
+    with keep_test_connection():
+        yield
 
 
 # ---- every log line the suite produces, kept for tests/test_suite_logs.py -------------------------

@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.conftest import keep_test_connection
 from tests.factories import make_citizen, make_id_number, make_service_point, make_staff
 from yiwang.accounts.models import AttemptCounter
 from yiwang.audit.models import AuditAction, AuditEntry
@@ -249,7 +250,6 @@ def test_failure_counts_hold_no_clear_identifier_or_address():
         assert clear not in keys
 
 
-@pytest.mark.usefixtures("wsgi_keeps_test_connection")
 def test_a_locked_account_gets_the_same_429_with_a_bearer_header():
     """Through the real WSGI application: a call with a Bearer token takes the short middleware chain."""
     from yiwang.wsgi import application
@@ -276,9 +276,10 @@ def test_a_locked_account_gets_the_same_429_with_a_bearer_header():
             **headers,
         }
         status: list[int] = []
-        chunks = application(environ, lambda s, h, e=None: status.append(int(s[:3])))
-        content = b"".join(chunks)
-        getattr(chunks, "close", lambda: None)()
+        with keep_test_connection():  # each time: the test client above connects the receivers again
+            chunks = application(environ, lambda s, h, e=None: status.append(int(s[:3])))
+            content = b"".join(chunks)
+            getattr(chunks, "close", lambda: None)()
         return status[0], json.loads(content)
 
     plain = call()

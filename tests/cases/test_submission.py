@@ -250,8 +250,15 @@ def test_a_submission_on_postgresql_locks_its_audit_chain_in_its_write_and_the_t
     settings.YIWANG_AUDIT_CHAINS = 2
     for _ in range(2):  # the first submission on each chain makes its head
         assert world.apply().status_code == 201
+    document = make_document(world.citizen.user)  # the upload is its own request, before the submission
+    body = {
+        "item": world.item.item.code,
+        "form": {"applicant_name": world.citizen.user.name, "applicant_phone": "13800000000"},
+        "materials": [{"material": m.id, "document": str(document.id)} for m in world.item.materials.all()],
+        "channel": "web",
+    }
     with CaptureQueriesContext(connection) as queries:
-        assert world.apply().status_code == 201
+        assert world.citizen.post("/applications", body).status_code == 201
 
     locks = [q["sql"] for q in queries if "FOR UPDATE" in q["sql"]]
     if connection.vendor == "postgresql":

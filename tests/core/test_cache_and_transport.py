@@ -54,7 +54,6 @@ def test_the_api_notice_pdf_is_never_stored(world):
     assert never_stored(response)
 
 
-@pytest.mark.usefixtures("wsgi_keeps_test_connection")
 def test_a_token_call_on_the_short_middleware_chain_is_never_stored(world):
     request = RequestFactory().post("/api/v1/auth/token")
     token, _record = api_token_issue(

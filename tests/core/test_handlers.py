@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.test import Client, RequestFactory
 
+from tests.conftest import keep_test_connection
 from tests.factories import make_citizen
 from yiwang.accounts.services import api_token_issue
 from yiwang.cases.models import Application
@@ -41,9 +42,10 @@ def call(method: str, path: str, body: bytes = b"", **headers: str) -> tuple[int
         answer["status"] = int(status[:3])
         answer["headers"] = dict(response_headers)
 
-    chunks = application(environ, start_response)
-    content = b"".join(chunks)
-    getattr(chunks, "close", lambda: None)()
+    with keep_test_connection():  # each time: the test client connects the receivers again
+        chunks = application(environ, start_response)
+        content = b"".join(chunks)
+        getattr(chunks, "close", lambda: None)()
     return answer["status"], answer["headers"], content
 
 

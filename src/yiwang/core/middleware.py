@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, UnreadablePostError
 from django.urls import Resolver404, resolve
+from django.utils.html import format_html, format_html_join
 
 from yiwang.core.text import json_needs_check, json_text_problems, pairs_text_problems, printable
 
@@ -27,8 +28,24 @@ def _answer(status: int, body: dict[str, Any], headers: dict[str, str] | None = 
     return response
 
 
-def _invalid_text(fields: dict[str, list[str]]) -> HttpResponse:
-    return _answer(422, {"code": "invalid_text", "message": "请求中含有无法接受的文字", "fields": fields})
+INVALID_TEXT = "请求中含有无法接受的文字"
+
+
+def _invalid_text(request: HttpRequest, fields: dict[str, list[str]]) -> HttpResponse:
+    """The API's error body; a person at a page gets a page that names the fields to correct."""
+    if request.path_info.startswith(API_PREFIX):
+        return _answer(422, {"code": "invalid_text", "message": INVALID_TEXT, "fields": fields})
+    items = format_html_join("", "<li>{}：{}</li>", ((name, "；".join(ms)) for name, ms in fields.items()))
+    page = format_html(
+        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1"><title>{}</title></head>'
+        "<body><main><h1>{}</h1><p>请修改以下内容后重新提交（可能是从其他软件粘贴时带入了不可见的字符）：</p>"
+        '<ul>{}</ul><p><a href="javascript:history.back()">返回上一页</a></p></main></body></html>',
+        INVALID_TEXT,
+        INVALID_TEXT,
+        items,
+    )
+    return HttpResponse(page, status=422, content_type="text/html; charset=utf-8")
 
 
 class TextInputMiddleware:
@@ -63,7 +80,7 @@ class TextInputMiddleware:
             fields.update(pairs_text_problems(request.POST.lists(), max_length=None))
         elif content_type.startswith(_TEXT_BODIES) and b"\x00" in request.body:
             return _answer(400, {"code": "malformed_request", "message": "请求体中含有不允许的空字符（NUL）"})
-        return _invalid_text(fields) if fields else None
+        return _invalid_text(request, fields) if fields else None
 
     def process_view(self, request: HttpRequest, *args: Any) -> HttpResponse | None:
         """The text fields of a page's multipart form (its files may hold anything)."""
@@ -77,7 +94,7 @@ class TextInputMiddleware:
             fields = pairs_text_problems(request.POST.lists(), max_length=None)
         except UnreadablePostError:
             return None  # the client went away: the CSRF check answers that, as it would without us
-        return _invalid_text(fields) if fields else None
+        return _invalid_text(request, fields) if fields else None
 
     @staticmethod
     def _json_problems(body: bytes) -> dict[str, list[str]]:
@@ -101,7 +118,7 @@ class TextInputMiddleware:
             return _answer(
                 400, {"code": "malformed_request", "message": "请求地址中含有不允许的空字符（NUL）"}
             )
-        return _invalid_text({printable(name): ["不能含有空字符（NUL）"] for name in names})
+        return _invalid_text(request, {printable(name): ["不能含有空字符（NUL）"] for name in names})
 
 
 _API_ERRORS = {
