@@ -34,12 +34,17 @@ run: install
 	@echo "notices link to $$YIWANG_SITE_URL (set YIWANG_SITE_URL to the public address behind a proxy)"
 	$(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) --workers $(WORKERS) --blocking-threads 1 --log-level warning yiwang.wsgi:application
 
+# Compiled modules are kept (even where PYTHONDONTWRITEBYTECODE is set): the suite starts `yiwang` in
+# subprocesses (migrate, backup, restore), and each would otherwise compile Django and Yiwang again.
 test: install
-	$(VENV)/bin/pytest
+	env -u PYTHONDONTWRITEBYTECODE $(VENV)/bin/pytest
 
+# Style, formatting, types (django-stubs, 0 errors in src/) and the import-linter layer contracts.
 lint: install
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests
+	$(VENV)/bin/mypy src
+	$(VENV)/bin/lint-imports
 
 bench-calendar: install
 	$(VENV)/bin/python bench/calendar

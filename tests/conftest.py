@@ -12,10 +12,14 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Tests log many users in; a real password hash costs ~1 s each on this machine."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing() -> Iterator[None]:
+    """Tests log many users in, and a real password hash is slow by design. For the whole session, not
+    per test: the demo city's accounts (tests/demo/city) are made once and signed in to by many tests."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @contextmanager
@@ -82,28 +86,3 @@ def suite_log(tmp_path_factory):
         logger.removeHandler(tee)
     for tee in tees.values():
         tee.close()
-
-
-@pytest.fixture(autouse=True)
-def _no_process_caches(settings):
-    """Caches kept in the process learn of changes from notifications sent at commit, and a test's
-    transaction never commits: off, except in their own tests (the `process_caches` fixture below)."""
-    settings.YIWANG_PROCESS_CACHES = False
-
-
-@pytest.fixture
-def process_caches(settings):
-    """The process caches on, with this process's listening connection up (PostgreSQL, in
-    transactional tests: notifications are sent only when a change commits)."""
-    import time
-
-    from yiwang.core.changes import feed
-
-    settings.YIWANG_PROCESS_CACHES = True
-    settings.YIWANG_TOKEN_CACHE_SECONDS = 30
-    deadline = time.monotonic() + 5
-    while not feed.usable() and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert feed.live
-    yield feed
-    feed.stop()  # its connection would keep the test database from being dropped

@@ -7,12 +7,15 @@ from typing import Any
 
 from yiwang.accounts.models import User
 from yiwang.catalog.models import Bundle, Department
-from yiwang.catalog.transfer import catalog_import
-from yiwang.demo.catalog import licences as lic
+from yiwang.catalog.transfer.importing import catalog_import
 from yiwang.demo.catalog_data import demo_catalog
 from yiwang.demo.licences_data import licence_type_rows
 from yiwang.licences.models import Licence, LicenceType
 from yiwang.licences.services import department_key_ensure, licence_create
+
+LICENCE_TYPE_CODES = {row["name"]: row["code"] for row in licence_type_rows()}
+ID_CARD = LICENCE_TYPE_CODES["居民身份证"]
+BUSINESS_LICENCE = LICENCE_TYPE_CODES["营业执照"]
 
 
 def load_demo_bundle(code: str) -> Bundle:
@@ -40,7 +43,7 @@ def load_demo_bundle(code: str) -> Bundle:
 def give_id_licence(person: User) -> Licence:
     """The person's 居民身份证 in the library, as the demo's public security bureau issued it."""
     return licence_create(
-        licence_type=LicenceType.objects.get(code=lic.ID_CARD),
+        licence_type=LicenceType.objects.get(code=ID_CARD),
         issuer=Department.objects.get(code="scjg"),
         holder_name=person.name,
         holder_code=person.id_number or "",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from yiwang.accounts.roles import StaffRole
 from yiwang.catalog import codes
 from yiwang.catalog.models import (
     Bundle,
@@ -111,10 +112,10 @@ def make_item(
     for fee in fees or []:
         Fee.objects.create(version=version, **fee)
     ProcessStep.objects.create(
-        version=version, order=1, name="受理", role=codes.StaffRole.WINDOW_CLERK, limit_days=1
+        version=version, order=1, name="受理", role=StaffRole.WINDOW_CLERK, limit_days=1
     )
     ProcessStep.objects.create(
-        version=version, order=2, name="审查决定", role=codes.StaffRole.OFFICER, limit_days=3
+        version=version, order=2, name="审查决定", role=StaffRole.OFFICER, limit_days=3
     )
     if publish:
         version = item_version_publish(version=version)

@@ -6,7 +6,7 @@ DATABASE_URL, YIWANG_VAR_DIR and YIWANG_MEDIA_ROOT must be the ones the server u
 the clients saw (bench/crash writes it). Prints one JSON document on stdout; the figures only, never
 an ID or phone number (applications are named by their number).
 
-"Complete" is what application_submit (src/yiwang/cases/submission.py, `_store`) writes in its one
+"Complete" is what application_submit (src/yiwang/cases/submission/store.py) writes in its one
 transaction; see the definition at the top of bench/crash.
 """
 
@@ -76,6 +76,7 @@ def check(records: dict[str, Any]) -> dict[str, Any]:
     from django.contrib.auth import get_user_model
     from django.db import connection
 
+    from yiwang.cases.applicants import produced_licence_types
     from yiwang.cases.models import (
         ONLINE_CHANNELS,
         Application,
@@ -87,7 +88,7 @@ def check(records: dict[str, Any]) -> dict[str, Any]:
     from yiwang.cases.numbers import APPLICATION_SEQUENCE, postgres_sequence_name
     from yiwang.cases.states import Action, CaseStatus
     from yiwang.cases.status import derive_application_status
-    from yiwang.cases.submission import needed_materials
+    from yiwang.cases.submission.materials import needed_materials
     from yiwang.catalog.models import BundleMember, ItemVersion
     from yiwang.documents.models import Document
 
@@ -186,11 +187,16 @@ def check(records: dict[str, Any]) -> dict[str, Any]:
         materials = materials_of.get(app["id"], [])
         provided = {m["share_key"] for m in materials}
         try:
-            needed = needed_materials([versions[c["item_version_id"]] for c in cases])
+            app_versions = [versions[c["item_version_id"]] for c in cases]
         except KeyError:
-            needed = {}
+            app_versions = []
             found.append("case of an unknown item version")
+        needed = needed_materials(app_versions) if app_versions else {}
+        # 企业开办: the licence its establishing member issues is asked of nobody (collect_materials).
+        produced = produced_licence_types(app_versions)
         for key, group in needed.items():
+            if group[0].licence_type_code in produced:
+                continue
             if key not in provided and any(m.required for m in group):
                 found.append(f"required material {group[0].pk} missing")
         named: set[Any] = set()

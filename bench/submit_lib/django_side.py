@@ -1,11 +1,14 @@
 """The parts of bench/submit that run inside Django (under the project's venv, on the bench database).
 
-    python bench/submit_lib/django_side.py prepare --users N --out FILE
-        N bench citizens and N bench companies with valid ID numbers / USCCs and an API token each.
+    python bench/submit_lib/django_side.py prepare --users N
+        N bench citizens and N bench companies with valid ID numbers / USCCs, real-name verified, and
+        an API token each.
     python bench/submit_lib/django_side.py queries --spec FILE [--sql]
         Queries per request (Django test client, in process) for the requests the load phases send.
 
 DATABASE_URL must point at the bench database; both subcommands print one JSON document on stdout.
+BENCH_CHECKOUT names the checkout whose code is served (default: this one); bench/submit sets it, and
+DJANGO_SETTINGS_MODULE=submit_lib.floor_settings with bench/ on PYTHONPATH.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+ROOT = Path(os.environ.get("BENCH_CHECKOUT") or Path(__file__).resolve().parent.parent.parent)
 PREFIX = "bench_"
 
 
@@ -60,6 +63,10 @@ def prepare(users: int) -> dict[str, Any]:
     # Numbered after any bench users of earlier runs, so a kept database can be reused.
     start = User.objects.filter(username__startswith=PREFIX).count()
     unusable = make_password(None)  # bench accounts log in by token only
+    # Items that require 实名认证 refuse an unverified applicant (403 real_name_required).
+    verified: dict[str, Any] = {}
+    if any(f.name == "real_name_method" for f in User._meta.get_fields()):
+        verified = {"real_name_method": "provider", "real_name_verified_at": timezone.now()}
     citizens, companies = [], []
     for i in range(start, start + users):
         citizens.append(
@@ -69,6 +76,7 @@ def prepare(users: int) -> dict[str, Any]:
                 name=f"压测市民{i}",
                 id_number=_id_number(i),
                 password=unusable,
+                **verified,
             )
         )
         companies.append(
@@ -80,6 +88,7 @@ def prepare(users: int) -> dict[str, Any]:
                 legal_representative=f"压测法人{i}",
                 legal_representative_id_number=_id_number(50_000 + i),
                 password=unusable,
+                **verified,
             )
         )
     expires = timezone.now() + timedelta(days=2)
@@ -107,6 +116,7 @@ def prepare(users: int) -> dict[str, Any]:
 
 def queries(spec: dict[str, Any], show_sql: bool) -> dict[str, Any]:
     """Each request twice (the first warms per-process caches); the second one's queries are reported."""
+    from django.conf import settings
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -129,7 +139,7 @@ def queries(spec: dict[str, Any], show_sql: bool) -> dict[str, Any]:
                 raise SystemExit(f"{label}: HTTP {response.status_code} {response.content[:500]!r}")
             counts.append(len(captured.captured_queries))
             sql = [q["sql"] for q in captured.captured_queries]
-            if method == "POST":
+            if key:
                 created = response.json()
                 out.setdefault("created", {})[label] = {
                     "number": created["number"],
@@ -147,6 +157,12 @@ def queries(spec: dict[str, Any], show_sql: bool) -> dict[str, Any]:
     run("read_case", "GET", f"/api/v1/cases/{out['created']['submit_single']['cases'][0]}", single["token"])
     bundle_number = out["created"]["submit_bundle"]["number"]
     run("read_bundle_application", "GET", f"/api/v1/applications/{bundle_number}", bundle["token"])
+    if settings.ROOT_URLCONF == "submit_lib.floor_urls":
+        from django.contrib.sessions.models import Session
+        from submit_lib.floor_urls import FLOOR_MARK, FLOOR_PATH
+
+        run("floor", "POST", FLOOR_PATH, single["token"], {"note": "queries"})
+        Session.objects.filter(session_key__startswith=FLOOR_MARK).delete()
     return out
 
 

@@ -2,13 +2,17 @@
 -- keeps a few of their bodies, then prints one machine-readable result line.
 --
 -- Environment (read in every wrk thread):
---   BENCH_DATA  file with one request per line: "<token>\t<JSON body>" (submit) or "<token>\t<path>" (read)
---   BENCH_MODE  "submit" (POST /api/v1/applications with a fresh Idempotency-Key) or "read" (GET <path>)
+--   BENCH_DATA  file with one request per line: "<token>\t<JSON body>" (submit, floor) or
+--               "<token>\t<path>" (read)
+--   BENCH_MODE  "submit" (POST /api/v1/applications with a fresh Idempotency-Key), "floor" (POST the
+--               body to BENCH_FLOOR_PATH) or "read" (GET <path>)
 --   BENCH_RUN   a tag unique to this run, so Idempotency-Keys never repeat across runs
+--   BENCH_FLOOR_PATH  the floor endpoint (bench/submit_lib/floor_urls.py)
 
 local data_file = os.getenv("BENCH_DATA")
 local mode = os.getenv("BENCH_MODE")
 local run_tag = os.getenv("BENCH_RUN") or "run"
+local floor_path = os.getenv("BENCH_FLOOR_PATH") or "/api/bench/floor"
 
 local threads = {}
 local next_id = 1
@@ -45,6 +49,8 @@ function request()
    if mode == "submit" then
       headers["Idempotency-Key"] = string.format("%s-%d-%d", run_tag, thread_id, sent)
       return wrk.format("POST", "/api/v1/applications", headers, payloads[position])
+   elseif mode == "floor" then
+      return wrk.format("POST", floor_path, headers, payloads[position])
    end
    return wrk.format("GET", payloads[position], headers, nil)
 end

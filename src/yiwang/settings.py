@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "yiwang.sharing",
     "yiwang.audit",
     "yiwang.kiosk",
+    "yiwang.ops",
     "yiwang.channels",
     "yiwang.api",
     "yiwang.demo",
@@ -121,9 +123,8 @@ _db = dj_database_url.parse(DATABASE_URL)
 if _db["ENGINE"] == "django.db.backends.postgresql":
     _db["OPTIONS"] = {
         # Parameters bound by the server, and statements prepared after their fifth use on a connection:
-        # the hot queries (core.compiled) then cost PostgreSQL no parse or plan. Safe with persistent
-        # connections and psycopg's pool (a connection keeps its statements); set 0 to turn preparing
-        # off behind PgBouncer.
+        # repeated queries then cost PostgreSQL no parse or plan. Safe with persistent connections and
+        # psycopg's pool (a connection keeps its statements); set 0 to turn preparing off behind PgBouncer.
         "server_side_binding": True,
         "prepare_threshold": env_int("YIWANG_DB_PREPARE_THRESHOLD", 5) or None,
     }
@@ -205,7 +206,7 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("YIWANG_MEDIA_ROOT", str(VAR_DIR / "media")))
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
@@ -266,13 +267,6 @@ YIWANG_REGION_CODE = env_str("YIWANG_REGION_CODE", "330100")
 YIWANG_REGION_NAME = env_str("YIWANG_REGION_NAME", "示范市")
 YIWANG_PAGE_SIZE = env_int("YIWANG_PAGE_SIZE", 20)
 YIWANG_API_TOKEN_SECONDS = env_int("YIWANG_API_TOKEN_SECONDS", 12 * 3600)
-# Caches kept in each server process, told of every change by the database (core.changes; PostgreSQL
-# only): the user behind an API token, an item's published version. Off: every request reads all.
-YIWANG_PROCESS_CACHES = env_bool("YIWANG_PROCESS_CACHES", True)
-# The longest a process keeps a token's user between requests (accounts.tokencache; PostgreSQL only).
-# Changes reach every process at once through a notification; this bounds one that went missing.
-# 0 turns the cache off: every request looks its token up.
-YIWANG_TOKEN_CACHE_SECONDS = env_int("YIWANG_TOKEN_CACHE_SECONDS", 30)
 # Hash chains of the audit trail (audit.chain): appends to different chains do not wait for each other.
 # SQLite writes one transaction at a time anyway, so one chain there.
 YIWANG_AUDIT_CHAINS = env_int(
@@ -286,7 +280,7 @@ YIWANG_EXTENSION_DAYS = env_int("YIWANG_EXTENSION_DAYS", 10)
 YIWANG_PLEDGE_CHECK_DAYS = env_int("YIWANG_PLEDGE_CHECK_DAYS", 20)
 # Pilot-era codes that fail the GB 32100 check yet are legally in use (comma-separated).
 YIWANG_USCC_WHITELIST = env_list("YIWANG_USCC_WHITELIST", [])
-# 自助终端: the ID-card reader plugin (yiwang.channels.kiosk.readers) and the idle sign-out, in seconds.
+# 自助终端: the ID-card reader plugin (yiwang.channels.kiosk.card_readers) and the idle sign-out, in seconds.
 YIWANG_KIOSK_CARD_READER = env_str("YIWANG_KIOSK_CARD_READER", "keypad")
 # 实名核验: a provider that checks name + ID number (accounts.verification); empty: none configured.
 YIWANG_REALNAME_PROVIDER = env_str("YIWANG_REALNAME_PROVIDER", "")

@@ -18,7 +18,6 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
-    path("licences/", include("yiwang.licences.urls")),
     path("kiosk/", include("yiwang.channels.kiosk.urls")),
     path("workbench/", include("yiwang.channels.workbench.urls")),
     path("", include("yiwang.channels.portal.urls")),

@@ -21,8 +21,8 @@ from django.utils import timezone
 from tests.conftest import keep_test_connection
 from tests.factories import make_citizen, make_id_number, make_service_point, make_staff
 from yiwang.accounts.models import AttemptCounter
+from yiwang.accounts.roles import StaffRole
 from yiwang.audit.models import AuditAction, AuditEntry
-from yiwang.catalog import codes
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +80,7 @@ def minutes(response: Any) -> int:
 @pytest.mark.parametrize("entry", ENTRY_POINTS)
 def test_an_attackers_failures_do_not_stop_the_owner_at_another_address(entry):
     sign_in, signed_in = ENTRY_POINTS[entry]
-    owner = make_staff(codes.StaffRole.CATALOG_ADMIN)  # one who may use all three: the admin too
+    owner = make_staff(StaffRole.CATALOG_ADMIN)  # one who may use all three: the admin too
 
     answers = [sign_in(owner.username, "wrong-password", ATTACKER).status_code for _ in range(5)]
     refused = sign_in(owner.username, PASSWORD, ATTACKER)
@@ -173,7 +173,7 @@ def test_failures_from_many_addresses_lock_the_account_everywhere(settings):
 def test_the_window_clerk_unlocks_a_locked_account_in_person(client, settings):
     owner = make_citizen(id_number=make_id_number(701))
     lock_from_many_addresses(owner.username, settings)
-    clerk = make_staff(codes.StaffRole.WINDOW_CLERK, service_point=make_service_point())
+    clerk = make_staff(StaffRole.WINDOW_CLERK, service_point=make_service_point())
     client.force_login(clerk)
     client.post("/workbench/desk/", {"kind": "person", "number": owner.id_number, "name": owner.name})
     unlock = reverse("workbench:desk_unlock", args=[owner.pk])
@@ -190,7 +190,7 @@ def test_the_window_clerk_unlocks_a_locked_account_in_person(client, settings):
 def test_the_clerk_unlocks_only_an_account_of_the_person_at_the_window(client, settings):
     stranger = make_citizen()
     lock_from_many_addresses(stranger.username, settings)
-    clerk = make_staff(codes.StaffRole.WINDOW_CLERK, service_point=make_service_point())
+    clerk = make_staff(StaffRole.WINDOW_CLERK, service_point=make_service_point())
     client.force_login(clerk)
     client.post("/workbench/desk/", {"kind": "person", "number": make_id_number(702), "name": "王五"})
 

@@ -25,7 +25,7 @@ from tests.licences.conftest import make_licence, make_licence_type
 from yiwang.accounts.admin_site import admin_permission
 from yiwang.accounts.models import User
 from yiwang.accounts.policy import APPLICANTS, CASE_ACTIONS, POLICY, STAFF, Permission, Subject, allows
-from yiwang.catalog import codes
+from yiwang.accounts.roles import StaffRole
 from yiwang.documents.models import Document
 from yiwang.licences.models import Licence
 from yiwang.sharing.models import DataUse
@@ -111,8 +111,8 @@ def cast(world):  # noqa: F811 - the fixture imported above
         Subject.LEGAL: make_company(),
         Subject.WINDOW_CLERK: world.clerk.user,
         Subject.OFFICER: world.officer.user,
-        Subject.DEPARTMENT_HEAD: make_staff(codes.StaffRole.DEPARTMENT_HEAD, department=world.department),
-        Subject.CATALOG_ADMIN: make_staff(codes.StaffRole.CATALOG_ADMIN),
+        Subject.DEPARTMENT_HEAD: make_staff(StaffRole.DEPARTMENT_HEAD, department=world.department),
+        Subject.CATALOG_ADMIN: make_staff(StaffRole.CATALOG_ADMIN),
         Subject.SUPERVISOR: world.supervisor.user,
         Subject.SUPERUSER: make_staff(is_superuser=True, department=None),
     }

@@ -20,8 +20,8 @@ from tests.factories import (
     make_staff,
 )
 from yiwang.accounts.models import ApiToken, RealNameMethod, User
+from yiwang.accounts.roles import StaffRole
 from yiwang.audit.models import AuditAction, AuditEntry
-from yiwang.catalog import codes
 from yiwang.kiosk.services import kiosk_pin_set
 
 pytestmark = pytest.mark.django_db
@@ -135,7 +135,7 @@ def test_the_window_verifies_the_owner_in_person_and_detaches_the_squatter(clien
     owner = User.objects.get(name="王真人")
     client.logout()
 
-    clerk = make_staff(codes.StaffRole.WINDOW_CLERK, service_point=make_service_point())
+    clerk = make_staff(StaffRole.WINDOW_CLERK, service_point=make_service_point())
     client.force_login(clerk)
     client.post("/workbench/desk/", {"kind": "person", "number": OWNER_ID, "name": "王真人"})
     desk = client.get("/workbench/desk/").content.decode()
@@ -165,7 +165,7 @@ def test_a_window_clerk_cannot_verify_an_account_of_another_number(client):
     stranger = User.objects.create_user(
         username="p-stranger", password=PASSWORD, kind="person", name="路人", id_number=make_id_number(607)
     )
-    clerk = make_staff(codes.StaffRole.WINDOW_CLERK, service_point=make_service_point())
+    clerk = make_staff(StaffRole.WINDOW_CLERK, service_point=make_service_point())
     client.force_login(clerk)
     client.post("/workbench/desk/", {"kind": "person", "number": OWNER_ID, "name": "王真人"})
     client.post(reverse("workbench:desk_verify", args=[stranger.pk]))
@@ -176,7 +176,7 @@ def test_a_window_clerk_cannot_verify_an_account_of_another_number(client):
 
 def test_the_kiosk_card_reader_and_the_pin_verify_the_account(client, settings):
     from tests.channels.kiosk.test_card_readers import FakeReader
-    from yiwang.channels.kiosk.readers import CardData
+    from yiwang.channels.kiosk.card_readers import CardData
 
     register(client)
     owner = User.objects.get(name="王真人")
@@ -332,7 +332,7 @@ def test_a_window_application_is_never_shown_to_an_unverified_holder_of_the_numb
     register(client, name="李冒名")
     squatter = User.objects.get(name="李冒名")
     item = make_item(materials=[])
-    clerk = ApiUser(client, make_staff(codes.StaffRole.WINDOW_CLERK, service_point=make_service_point()))
+    clerk = ApiUser(client, make_staff(StaffRole.WINDOW_CLERK, service_point=make_service_point()))
     document = make_document(clerk.user)  # noqa: F841 (a window application needs no upload here)
     made = clerk.post(
         "/applications",

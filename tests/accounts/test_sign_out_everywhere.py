@@ -77,9 +77,9 @@ def test_signing_out_everywhere_leaves_other_users_signed_in():
 
 def test_signing_in_without_a_next_page_lands_on_the_users_own_start_page():
     from tests.factories import make_staff
-    from yiwang.catalog import codes
+    from yiwang.accounts.roles import StaffRole
 
-    citizen, clerk = make_citizen(), make_staff(codes.StaffRole.WINDOW_CLERK)
+    citizen, clerk = make_citizen(), make_staff(StaffRole.WINDOW_CLERK)
 
     to_citizen = Client().post("/accounts/login/", {"username": citizen.id_number, "password": PASSWORD})
     to_clerk = Client().post("/accounts/login/", {"username": clerk.username, "password": PASSWORD})

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
 from tests.factories import make_bundle, make_citizen, make_department, make_item, make_staff
+from yiwang.accounts.roles import StaffRole
 from yiwang.accounts.services import api_token_issue
-from yiwang.catalog import codes
 from yiwang.catalog.services import bundle_publish
 from yiwang.wsgi import application
 
@@ -71,7 +71,7 @@ def token(db) -> str:
     first = make_item(department=department, code="ITEM-1", name="普通护照签发")
     second = make_item(department=department, code="ITEM-2", name="食品经营许可")
     bundle_publish(bundle=make_bundle(first, second, code="qykb"))
-    make_staff(codes.StaffRole.OFFICER, department=department, username="officer")
+    make_staff(StaffRole.OFFICER, department=department, username="officer")
     make_citizen(username="citizen")
     request = RequestFactory().post("/api/v1/auth/token")
     token, _record = api_token_issue(request=request, username="citizen", password="pw-Yiwang-2026")

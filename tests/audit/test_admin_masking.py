@@ -14,8 +14,8 @@ from django.urls import reverse
 from tests.factories import make_data_use, make_document, make_staff
 from tests.licences.conftest import make_licence, make_licence_type
 from yiwang.accounts.models import User
+from yiwang.accounts.roles import StaffRole
 from yiwang.audit.models import AuditEntry
-from yiwang.catalog import codes
 
 pytestmark = pytest.mark.django_db
 
@@ -82,9 +82,7 @@ def test_superuser_sees_a_users_identifiers_masked_and_cannot_overwrite_them(sup
 
 
 def test_a_post_with_clear_data_sees_the_clear_number(world):
-    officer_and_superuser = make_staff(
-        codes.StaffRole.OFFICER, is_superuser=True, department=world.department
-    )
+    officer_and_superuser = make_staff(StaffRole.OFFICER, is_superuser=True, department=world.department)
     citizen = world.citizen.user
 
     page = admin_client(officer_and_superuser).get(reverse("admin:accounts_user_change", args=[citizen.pk]))

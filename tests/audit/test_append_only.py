@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from tests.audit.helpers import submitted_case, tamper
 from yiwang.audit import chain
@@ -74,7 +75,7 @@ def test_audit_verify_detects_a_deleted_entry(trail, capsys):
 
 def test_the_chain_head_is_rebuilt_from_the_last_entry_when_missing(trail, capsys):
     """As after a restore: backups leave the chain heads out."""
-    from yiwang.sharing.models import ChainHead
+    from yiwang.audit.models import ChainHead
 
     ChainHead.objects.filter(name=chain.CHAIN).delete()
     entry = record(action="audit.export")
@@ -137,7 +138,7 @@ def test_audit_verify_names_the_chain_a_tampered_entry_is_in(chains, capsys):
 
 
 def test_every_chains_head_is_rebuilt_from_its_last_entry_when_missing(chains, world, capsys):
-    from yiwang.sharing.models import ChainHead
+    from yiwang.audit.models import ChainHead
 
     ChainHead.objects.filter(name__startswith=chain.CHAIN).delete()
     last = AuditEntry.objects.order_by("id").last()  # the sixth acceptance, labelled with its case
@@ -165,21 +166,27 @@ def test_entries_of_one_chain_still_verify_when_the_trail_grows_to_more(trail, s
     assert f"审计日志哈希链完整：共 {len(trail) + 4} 条" in capsys.readouterr().out
 
 
-def test_a_row_key_picks_the_same_chain_in_python_and_in_a_postgresql_write(settings):
+def test_heads_of_several_chains_are_locked_use_log_first_whatever_order_they_are_asked_in(world):
+    """Two transactions that append to both chains never wait on each other in a circle."""
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
-    from yiwang.sharing.models import ChainHead
+    from yiwang.audit import hashchain
+    from yiwang.sharing import chain as use_log
 
-    if connection.vendor != "postgresql":
-        pytest.skip("the head is locked inside a write on PostgreSQL only")
-    settings.YIWANG_AUDIT_CHAINS = 4
-    for number in range(4):
-        ChainHead.objects.create(name=chain.head_name(number), seq=0, hash=chain.GENESIS)
-    picked = {}
-    with connection.cursor() as cursor:
-        for key in range(1, 13):
-            cursor.execute(*chain.head_lock(str(key)))
-            picked[key] = cursor.fetchone()[0]
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        locked = hashchain.lock_heads([chain.for_object("cases.case", "7"), use_log.USE_LOG])
 
-    assert picked == {key: chain.head_name(chain.chain_for("cases.application", str(key))) for key in picked}
-    assert set(picked.values()) == {"audit", "audit.1", "audit.2", "audit.3"}
+    assert list(locked) == [use_log.CHAIN, chain.head_name(chain.chain_for("cases.case", "7"))]
+    heads_read = [
+        q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "audit_chainhead"')
+    ]
+    assert "data_use" in heads_read[0] and "data_use" not in heads_read[-1]
+
+
+def test_a_chain_without_a_place_in_the_lock_order_is_refused(world):
+    from yiwang.audit import hashchain
+    from yiwang.audit.models import AuditEntry
+
+    with pytest.raises(ValueError, match="LOCK_ORDER"):
+        hashchain.append(hashchain.Chain(AuditEntry, "elsewhere", chain.HASHED_FIELDS), {})

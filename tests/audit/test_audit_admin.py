@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.audit.helpers import entries, submitted_case
-from yiwang.audit.export import HEADERS
 from yiwang.audit.models import AuditAction
+from yiwang.ops.export import HEADERS
 
 pytestmark = pytest.mark.django_db
 

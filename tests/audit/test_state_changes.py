@@ -8,7 +8,7 @@ from django.urls import reverse
 from tests.audit.helpers import entries, submitted_case
 from yiwang.audit import context
 from yiwang.audit.models import AuditAction
-from yiwang.cases import services
+from yiwang.cases.actions import dispatch
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +72,7 @@ def test_a_change_outside_any_request_is_recorded_as_the_system(client, world):
     client.force_login(world.officer.user)
     client.get(reverse("workbench:case", args=[number]))  # a request came and went
 
-    services.case_act(actor=world.officer.user, number=number, action="accept", body={})
+    dispatch.case_act(actor=world.officer.user, number=number, action="accept", body={})
 
     (entry,) = entries(TRANSITION)
     assert context.current() is context.SYSTEM

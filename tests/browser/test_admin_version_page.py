@@ -5,7 +5,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from tests.factories import make_item, make_staff
-from yiwang.catalog import codes
+from yiwang.accounts.roles import StaffRole
 from yiwang.catalog.services import item_version_new_draft
 
 PASSWORD = "pw-Yiwang-2026"
@@ -14,7 +14,7 @@ PASSWORD = "pw-Yiwang-2026"
 def test_the_version_change_page_fits_1366_px(desktop, transactional_db):
     from django.contrib.auth.models import Permission
 
-    admin = make_staff(codes.StaffRole.CATALOG_ADMIN, is_staff=True, username="catalog")
+    admin = make_staff(StaffRole.CATALOG_ADMIN, is_staff=True, username="catalog")
     admin.user_permissions.set(Permission.objects.filter(content_type__app_label="catalog"))
     version = make_item(
         materials=[{"name": "居民身份证", "licence_type_code": "LT-ID"}, {"name": "近期正面免冠彩色照片"}],

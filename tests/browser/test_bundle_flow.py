@@ -16,8 +16,8 @@ from tests.factories import (
     make_service_point,
     make_staff,
 )
+from yiwang.accounts.roles import StaffRole
 from yiwang.cases.models import Application
-from yiwang.catalog import codes
 from yiwang.catalog.services import bundle_publish
 
 PASSWORD = "pw-Yiwang-2026"
@@ -50,8 +50,8 @@ def test_citizen_applies_clerk_accepts_officer_completes_citizen_sees_progress(n
     )
     citizen = make_citizen(name="张示范")
     point = make_service_point(code="centre", name="示范市市民中心")
-    make_staff(codes.StaffRole.WINDOW_CLERK, service_point=point, username="clerk")
-    make_staff(codes.StaffRole.OFFICER, department=health, username="officer")
+    make_staff(StaffRole.WINDOW_CLERK, service_point=point, username="clerk")
+    make_staff(StaffRole.OFFICER, department=health, username="officer")
 
     phone = new_page("phone")
     sign_in(phone, citizen.username, "/apply/bundle/newborn/")

@@ -11,9 +11,9 @@ from playwright.sync_api import expect
 
 from tests.demo_slice import give_id_licence, load_demo_bundle
 from tests.factories import make_citizen, make_id_number, make_service_point, make_staff
-from yiwang.cases import services
+from yiwang.accounts.roles import StaffRole
+from yiwang.cases.actions import dispatch
 from yiwang.cases.models import Application
-from yiwang.catalog import codes
 
 PASSWORD = "pw-Yiwang-2026"
 FOUNDER_ID = make_id_number(432)
@@ -52,9 +52,9 @@ def test_a_founder_starts_a_company_and_finds_its_business_licence_in_the_compan
     bundle = load_demo_bundle("enterprise-start")
     founder = make_citizen(name="林创业", id_number=FOUNDER_ID, mobile="13900000432")
     give_id_licence(founder)  # the founder's own ID card: 免提交 for the legal representative's
-    clerk = make_staff(codes.StaffRole.WINDOW_CLERK, service_point=make_service_point())
+    clerk = make_staff(StaffRole.WINDOW_CLERK, service_point=make_service_point())
     officers = {
-        m.item.published_version.name: make_staff(codes.StaffRole.OFFICER, department=m.item.department)
+        m.item.published_version.name: make_staff(StaffRole.OFFICER, department=m.item.department)
         for m in bundle.members.select_related("item__published_version", "item__department")
     }
 
@@ -86,11 +86,11 @@ def test_a_founder_starts_a_company_and_finds_its_business_licence_in_the_compan
     expect(phone.locator("body")).to_contain_text(application.number)
 
     # the window takes it in once; the registration, then four departments in parallel
-    services.application_act(actor=clerk, number=application.number, action="accept", body={})
+    dispatch.application_act(actor=clerk, number=application.number, action="accept", body={})
     cases = {c.item_version.name: c.number for c in application.cases.select_related("item_version")}
     for name in ["企业设立登记", "住房公积金单位缴存登记", "印章刻制备案", "发票领用", "社会保险登记"]:
         for action in ("start_review", "approve", "complete"):
-            services.case_act(actor=officers[name], number=cases[name], action=action, body={})
+            dispatch.case_act(actor=officers[name], number=cases[name], action=action, body={})
 
     phone.goto("/me/licences/")
     phone.get_by_label("当前身份").select_option(label="企业：示范市青禾科技有限公司（法定代表人）")

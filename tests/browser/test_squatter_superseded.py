@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from tests.factories import make_id_number, make_service_point, make_staff
 from tests.licences.conftest import make_licence_type
 from yiwang.accounts.models import User
-from yiwang.catalog import codes
+from yiwang.accounts.roles import StaffRole
 from yiwang.licences.services import licence_create
 
 OWNER_ID = make_id_number(515)
@@ -36,7 +36,7 @@ def test_a_squatter_never_sees_the_owners_licences_and_is_superseded_at_the_wind
 ):
     licence = licence_create(  # issued to the owner at a window years ago
         licence_type=make_licence_type(name="食品经营许可证"),
-        issuer=make_staff(codes.StaffRole.OFFICER).department,
+        issuer=make_staff(StaffRole.OFFICER).department,
         holder_name="王真人",
         holder_code=OWNER_ID,
         holder_code_type="111",
@@ -54,7 +54,7 @@ def test_a_squatter_never_sees_the_owners_licences_and_is_superseded_at_the_wind
     register(owner, "王真人", "13900000515", OWNER_PASSWORD)
 
     clerk = new_page("desktop")
-    make_staff(codes.StaffRole.WINDOW_CLERK, service_point=make_service_point(), username="clerk515")
+    make_staff(StaffRole.WINDOW_CLERK, service_point=make_service_point(), username="clerk515")
     clerk.goto("/accounts/login/?next=/workbench/desk/")
     clerk.get_by_label("用户名").fill("clerk515")
     clerk.get_by_label("密码").fill("pw-Yiwang-2026")

@@ -14,7 +14,7 @@ from tests.factories import (
     make_service_point,
     make_staff,
 )
-from yiwang.catalog import codes
+from yiwang.accounts.roles import StaffRole
 
 
 @dataclass
@@ -70,12 +70,12 @@ def world(client, db) -> World:
         item=item,
         point=point,
         citizen=ApiUser(client, make_citizen()),
-        clerk=ApiUser(client, make_staff(codes.StaffRole.WINDOW_CLERK, service_point=point)),
-        officer=ApiUser(client, make_staff(codes.StaffRole.OFFICER, department=department)),
+        clerk=ApiUser(client, make_staff(StaffRole.WINDOW_CLERK, service_point=point)),
+        officer=ApiUser(client, make_staff(StaffRole.OFFICER, department=department)),
         head=ApiUser(
             client,
-            make_staff(codes.StaffRole.OFFICER, codes.StaffRole.DEPARTMENT_HEAD, department=department),
+            make_staff(StaffRole.OFFICER, StaffRole.DEPARTMENT_HEAD, department=department),
         ),
-        other_officer=ApiUser(client, make_staff(codes.StaffRole.OFFICER, department=other)),
-        supervisor=ApiUser(client, make_staff(codes.StaffRole.SUPERVISOR, department=other)),
+        other_officer=ApiUser(client, make_staff(StaffRole.OFFICER, department=other)),
+        supervisor=ApiUser(client, make_staff(StaffRole.SUPERVISOR, department=other)),
     )

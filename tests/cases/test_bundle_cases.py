@@ -6,6 +6,7 @@ import pytest
 
 from tests.cases.helpers import ApiUser
 from tests.factories import FORM_SCHEMA, make_bundle, make_department, make_document, make_item, make_staff
+from yiwang.accounts.roles import StaffRole
 from yiwang.catalog import codes
 from yiwang.catalog.models import BundleDependency
 from yiwang.catalog.services import bundle_publish
@@ -48,7 +49,7 @@ def start_business(client, world):
                 materials=[dict(ID_CARD), {"name": f"{item_name}申请表"}],
             )
         )
-        officers[item_name] = ApiUser(client, make_staff(codes.StaffRole.OFFICER, department=department))
+        officers[item_name] = ApiUser(client, make_staff(StaffRole.OFFICER, department=department))
     bundle = make_bundle(
         *versions,
         requires={1: [0], 2: [0], 3: [0], 4: [0]},

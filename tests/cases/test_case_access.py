@@ -7,7 +7,7 @@ import pytest
 
 from tests.cases.helpers import ApiUser
 from tests.factories import make_citizen, make_document, make_service_point, make_staff
-from yiwang.catalog import codes
+from yiwang.accounts.roles import StaffRole
 
 pytestmark = pytest.mark.django_db
 
@@ -64,9 +64,7 @@ def test_clerk_sees_what_was_taken_in_at_their_window_only(client, world):
     online = world.apply().json()["cases"][0]["number"]
     world.officer.act(online, "accept")  # taken in by the department, not at any window
     mine = window_case(world, world.clerk)
-    elsewhere_clerk = ApiUser(
-        client, make_staff(codes.StaffRole.WINDOW_CLERK, service_point=make_service_point())
-    )
+    elsewhere_clerk = ApiUser(client, make_staff(StaffRole.WINDOW_CLERK, service_point=make_service_point()))
     theirs = window_case(world, elsewhere_clerk)
     visible = {c["number"] for c in world.clerk.get("/cases").json()["items"]}
     assert mine in visible and theirs not in visible and online not in visible

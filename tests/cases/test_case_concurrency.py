@@ -13,10 +13,11 @@ import pytest
 from django.db import connection, connections
 
 from tests.factories import make_citizen, make_department, make_document, make_item, make_staff
-from yiwang.cases import services
+from yiwang.accounts.roles import StaffRole
+from yiwang.cases import selectors
+from yiwang.cases.actions.intake import case_accept
 from yiwang.cases.models import Case, CaseEvent
-from yiwang.cases.submission import application_submit
-from yiwang.catalog import codes
+from yiwang.cases.submission.submit import application_submit
 from yiwang.core.errors import Conflict
 
 
@@ -30,24 +31,24 @@ def test_two_officers_accepting_at_once_exactly_one_wins():
     item = make_item(department=department)
     citizen = make_citizen()
     document = make_document(citizen)
-    application, _ = application_submit(
+    application = application_submit(
         actor=citizen,
         item=item.item.code,
         form={"applicant_name": "张三", "applicant_phone": "13800000000"},
         materials=[{"material": m.id, "document": str(document.id)} for m in item.materials.all()],
         channel="web",
-    )
+    ).application
     number = application.cases.get().number
-    officers = [make_staff(codes.StaffRole.OFFICER, department=department) for _ in range(2)]
+    officers = [make_staff(StaffRole.OFFICER, department=department) for _ in range(2)]
 
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
     def accept(officer) -> None:
         try:
-            case = services.load_case(officer, number)  # both read revision 1 before either writes
+            case = selectors.load_case(officer, number)  # both read revision 1 before either writes
             barrier.wait(timeout=10)
-            services.case_accept(actor=officer, case=case, channel="api")
+            case_accept(actor=officer, case=case, channel="api")
             outcomes.append("accepted")
         except Conflict as exc:
             outcomes.append(exc.code)
@@ -110,7 +111,7 @@ def _four_clerks() -> list:
 
     here, there = make_service_point(), make_service_point()
     return [
-        ApiUser(Client(), make_staff(codes.StaffRole.WINDOW_CLERK, service_point=point))
+        ApiUser(Client(), make_staff(StaffRole.WINDOW_CLERK, service_point=point))
         for point in (here, here, there, there)
     ]
 

@@ -22,8 +22,8 @@ from tests.factories import (
     make_service_point,
     make_staff,
 )
+from yiwang.accounts.roles import StaffRole
 from yiwang.cases.models import Application, Case
-from yiwang.catalog import codes
 from yiwang.catalog.services import bundle_publish
 
 pytestmark = pytest.mark.django_db
@@ -171,7 +171,7 @@ def test_taking_in_an_online_application_does_not_let_the_window_withdraw_it_for
 def test_a_clerk_at_another_window_is_told_the_bundle_was_taken_not_that_it_vanished(
     client, world, bundle_application
 ):
-    elsewhere = ApiUser(client, make_staff(codes.StaffRole.WINDOW_CLERK, service_point=make_service_point()))
+    elsewhere = ApiUser(client, make_staff(StaffRole.WINDOW_CLERK, service_point=make_service_point()))
     world.clerk.act_application(bundle_application["number"], "accept")
 
     late = elsewhere.act_application(bundle_application["number"], "accept")

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.cases.helpers import ApiUser
-from tests.demo_slice import give_id_licence, load_demo_bundle
+from tests.demo_slice import BUSINESS_LICENCE, ID_CARD, give_id_licence, load_demo_bundle
 from tests.factories import (
     make_citizen,
     make_company,
@@ -19,11 +19,10 @@ from tests.factories import (
     make_staff,
 )
 from yiwang.accounts.models import EntityMandate, MandateRole, User
+from yiwang.accounts.roles import StaffRole
 from yiwang.cases.models import Application, ApplicationMaterial
-from yiwang.catalog import codes
 from yiwang.catalog.models import Department, Material
 from yiwang.core.identifiers import normalize_uscc
-from yiwang.demo.catalog import licences as lic
 from yiwang.licences.models import Licence, LicenceType
 from yiwang.licences.services import licence_create
 
@@ -41,16 +40,14 @@ def founding(client) -> dict[str, Any]:
     give_id_licence(founder)
     officers = {
         m.item.published_version.name: ApiUser(
-            client, make_staff(codes.StaffRole.OFFICER, department=m.item.department)
+            client, make_staff(StaffRole.OFFICER, department=m.item.department)
         )
         for m in bundle.members.select_related("item__published_version", "item__department")
     }
     return {
         "bundle": bundle,
         "founder": ApiUser(client, founder),
-        "clerk": ApiUser(
-            client, make_staff(codes.StaffRole.WINDOW_CLERK, service_point=make_service_point())
-        ),
+        "clerk": ApiUser(client, make_staff(StaffRole.WINDOW_CLERK, service_point=make_service_point())),
         "officers": officers,
     }
 
@@ -125,7 +122,7 @@ def test_a_natural_person_applies_for_a_company_that_does_not_exist_yet(founding
     assert application.agent_user == founding["founder"].user and application.agent_name == "林创业"
     assert application.applicant_user is None
     # the founder's own ID e-licence stands in for the legal representative's ID card (免提交)
-    ids = ApplicationMaterial.objects.filter(application=application, material__licence_type_code=lic.ID_CARD)
+    ids = ApplicationMaterial.objects.filter(application=application, material__licence_type_code=ID_CARD)
     assert ids.exists() and all(m.licence_identifier for m in ids)
     # the founder sees it among their own applications
     listed = founding["founder"].get("/applications").json()["items"]
@@ -138,10 +135,10 @@ def test_the_founder_is_never_asked_for_the_business_licence_the_registration_is
     licence_material = next(
         Material.objects.get(pk=row["material"]["id"])
         for row in detail["materials"]
-        if row["material"]["licence_type_code"] == lic.BUSINESS_LICENCE
+        if row["material"]["licence_type_code"] == BUSINESS_LICENCE
     )
     own = licence_create(  # a sole proprietorship's 营业执照 the founder holds: of another holder
-        licence_type=LicenceType.objects.get(code=lic.BUSINESS_LICENCE),
+        licence_type=LicenceType.objects.get(code=BUSINESS_LICENCE),
         issuer=Department.objects.get(code="scjg"),
         holder_name=founder.user.name,
         holder_code=FOUNDER_ID,
@@ -188,11 +185,9 @@ def test_completing_the_registration_founds_the_company_and_hands_its_uscc_to_ev
     assert application.applicant_user == company
     mandate = EntityMandate.objects.get(entity=company)
     assert (mandate.person, mandate.role) == (founding["founder"].user, MandateRole.LEGAL_REPRESENTATIVE)
-    licence = Licence.objects.get(licence_type__code=lic.BUSINESS_LICENCE, holder_code=uscc)
+    licence = Licence.objects.get(licence_type__code=BUSINESS_LICENCE, holder_code=uscc)
     assert licence.holder_name == "示范市青禾科技有限公司"
-    assert not Licence.objects.filter(
-        licence_type__code=lic.BUSINESS_LICENCE, holder_code=FOUNDER_ID
-    ).exists()
+    assert not Licence.objects.filter(licence_type__code=BUSINESS_LICENCE, holder_code=FOUNDER_ID).exists()
 
     downstream = [name for name in cases if name not in ("企业设立登记", "增值税一般纳税人登记")]
     for name in downstream:
@@ -254,7 +249,7 @@ def test_an_existing_company_is_told_to_apply_for_a_change_of_registration(found
     assert (
         not Application.objects.exists()
         and not Licence.objects.exists()
-        or not Licence.objects.filter(licence_type__code=lic.BUSINESS_LICENCE).exists()
+        or not Licence.objects.filter(licence_type__code=BUSINESS_LICENCE).exists()
     )
 
 

@@ -16,8 +16,8 @@ from tests.factories import (
     make_service_point,
     make_staff,
 )
+from yiwang.accounts.roles import StaffRole
 from yiwang.cases.models import Application
-from yiwang.catalog import codes
 from yiwang.catalog.models import BundleDependency
 from yiwang.catalog.services import bundle_publish
 
@@ -68,10 +68,10 @@ def permit_then_filing(client):
     )
     assert response.status_code == 201, response.json()
     number = response.json()["number"]
-    clerk = ApiUser(client, make_staff(codes.StaffRole.WINDOW_CLERK, service_point=make_service_point()))
+    clerk = ApiUser(client, make_staff(StaffRole.WINDOW_CLERK, service_point=make_service_point()))
     assert clerk.act_application(number, "accept").status_code == 200
     cases = {c.item_version.name: c.number for c in Application.objects.get(number=number).cases.all()}
-    officer = ApiUser(client, make_staff(codes.StaffRole.OFFICER, department=first))
+    officer = ApiUser(client, make_staff(StaffRole.OFFICER, department=first))
     for action in ("start_review", "approve"):
         assert officer.act(cases["经营许可"], action).status_code == 200
     return {"cases": cases, "officer": officer, "company": company, "second": second}
@@ -114,7 +114,7 @@ def test_the_handed_over_data_is_shown_with_its_labels_on_the_downstream_case(pe
     )
 
     assert done.status_code == 200, done.json()
-    filer = make_staff(codes.StaffRole.OFFICER, department=permit_then_filing["second"])
+    filer = make_staff(StaffRole.OFFICER, department=permit_then_filing["second"])
     client.force_login(filer)
     page = client.get(f"/workbench/cases/{cases['经营备案']}/").content.decode()
     assert "统一社会信用代码" in page and uscc in page
@@ -148,11 +148,11 @@ def test_the_workbench_prefills_what_the_case_already_knows(client):
             "channel": "web",
         },
     ).json()["number"]
-    ApiUser(
-        client, make_staff(codes.StaffRole.WINDOW_CLERK, service_point=make_service_point())
-    ).act_application(number, "accept")
+    ApiUser(client, make_staff(StaffRole.WINDOW_CLERK, service_point=make_service_point())).act_application(
+        number, "accept"
+    )
     case = Application.objects.get().cases.get(item_version__name="经营许可")
-    officer = make_staff(codes.StaffRole.OFFICER, department=first)
+    officer = make_staff(StaffRole.OFFICER, department=first)
     officer_api = ApiUser(client, officer)
     for action in ("start_review", "approve"):
         officer_api.act(case.number, action)

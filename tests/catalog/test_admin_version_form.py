@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import make_department, make_item, make_staff, version_values
+from yiwang.accounts.roles import StaffRole
 from yiwang.catalog import codes
 from yiwang.catalog.models import ServiceItem
 
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def catalog_admin(client):
     from django.contrib.auth.models import Permission
 
-    user = make_staff(codes.StaffRole.CATALOG_ADMIN, is_staff=True)
+    user = make_staff(StaffRole.CATALOG_ADMIN, is_staff=True)
     user.user_permissions.set(Permission.objects.filter(content_type__app_label="catalog"))
     client.force_login(user)
     return client

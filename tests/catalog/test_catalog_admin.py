@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.factories import make_item, make_staff
+from yiwang.accounts.roles import StaffRole
 from yiwang.catalog import codes
 from yiwang.catalog.models import ItemVersion
 from yiwang.catalog.services import item_version_new_draft, item_version_update
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def catalog_admin(client):
     from django.contrib.auth.models import Permission
 
-    user = make_staff(codes.StaffRole.CATALOG_ADMIN, is_staff=True)
+    user = make_staff(StaffRole.CATALOG_ADMIN, is_staff=True)
     user.user_permissions.set(Permission.objects.filter(content_type__app_label="catalog"))
     client.force_login(user)
     return client
@@ -104,7 +105,7 @@ def test_import_page_loads_an_exported_file(catalog_admin):
 
 
 def test_calendar_admin_warns_about_years_without_the_state_councils_arrangement(catalog_admin):
-    user = make_staff(codes.StaffRole.CATALOG_ADMIN, is_staff=True, is_superuser=True)
+    user = make_staff(StaffRole.CATALOG_ADMIN, is_staff=True, is_superuser=True)
     catalog_admin.force_login(user)
     import time_machine
 

@@ -15,8 +15,9 @@ from tests.factories import make_bundle, make_department, make_item
 from yiwang.catalog import codes
 from yiwang.catalog.models import Bundle, Department, Fee, ItemVersion, Material, ServiceItem, ServicePoint
 from yiwang.catalog.services import bundle_publish, item_version_new_draft
-from yiwang.catalog.transfer import catalog_export, catalog_import
-from yiwang.catalog.transfer_excel import catalog_to_xlsx, xlsx_to_catalog
+from yiwang.catalog.transfer.excel import catalog_to_xlsx, xlsx_to_catalog
+from yiwang.catalog.transfer.exporting import catalog_export
+from yiwang.catalog.transfer.importing import catalog_import
 from yiwang.core.errors import ValidationFailed
 
 pytestmark = pytest.mark.django_db

@@ -7,11 +7,15 @@ import json
 import os
 import subprocess
 import sys
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.db import connection
 
-pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL settings")
+pytestmark = [
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL settings"),
+    pytest.mark.django_db,  # so that the test database exists and `connection` names it
+]
 
 # Two requests as the WSGI handler frames them (request_started / request_finished), each with a query.
 TWO_REQUESTS = """
@@ -36,12 +40,18 @@ print(json.dumps({"pooled": connection.pool is not None, "open_between": connect
 """
 
 
+def session_database_url() -> str:
+    """DATABASE_URL naming the test database this session made (the one it names may not exist)."""
+    url = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(url._replace(path="/" + connection.settings_dict["NAME"]))
+
+
 def two_requests(**env: str) -> dict[str, bool]:
     done = subprocess.run(
         [sys.executable, "-c", TWO_REQUESTS],
         env={
             **{k: v for k, v in os.environ.items() if k != "YIWANG_DB_POOL"},
-            "YIWANG_PROCESS_CACHES": "0",
+            "DATABASE_URL": session_database_url(),
             **env,
         },
         capture_output=True,

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tests.documents import samples
 from tests.factories import make_staff
-from yiwang.catalog import codes
+from yiwang.accounts.roles import StaffRole
 from yiwang.documents import services
 from yiwang.documents.errors import UploadQuotaExceeded
 from yiwang.documents.models import Document
@@ -81,7 +81,7 @@ def test_each_account_has_its_own_quota(upload, headers, lisi, bearer, settings)
 def test_staff_have_their_own_higher_quota(zhangsan, settings):
     settings.YIWANG_UPLOAD_DAILY_COUNT = 1
     settings.YIWANG_UPLOAD_DAILY_COUNT_STAFF = 3
-    clerk = make_staff(codes.StaffRole.WINDOW_CLERK)
+    clerk = make_staff(StaffRole.WINDOW_CLERK)
 
     for n in range(3):
         services.document_upload(owner=clerk, upload=SimpleUploadedFile(f"{n}.pdf", pdf(n)))

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from tests.factories import make_citizen, make_document, make_id_number, make_item, make_staff
-from yiwang.cases import services
+from yiwang.accounts.roles import StaffRole
+from yiwang.cases.actions import dispatch
 from yiwang.cases.models import Application
-from yiwang.cases.submission import application_submit
-from yiwang.catalog import codes
+from yiwang.cases.submission.submit import application_submit
 from yiwang.catalog.models import ItemVersion
 from yiwang.kiosk.services import kiosk_pin_set
 
@@ -33,22 +33,22 @@ def make_kiosk_citizen(*, pin: str = PIN, **overrides: Any) -> Any:
 
 def apply(citizen: Any, version: ItemVersion) -> Application:
     document = make_document(citizen)
-    application, _ = application_submit(
+    application = application_submit(
         actor=citizen,
         item=version.item.code,
         form={"applicant_name": citizen.name, "applicant_phone": "13800000000"},
         materials=[{"material": m.id, "document": str(document.id)} for m in version.materials.all()],
         channel="web",
-    )
+    ).application
     return application
 
 
 def apply_and_accept(citizen: Any, version: ItemVersion) -> Application:
     """An application accepted at the window: it has a 受理通知书 to print."""
     application = apply(citizen, version)
-    clerk = make_staff(codes.StaffRole.WINDOW_CLERK, department=version.item.department)
+    clerk = make_staff(StaffRole.WINDOW_CLERK, department=version.item.department)
     for case in application.cases.all():
-        services.case_act(actor=clerk, number=case.number, action="accept", body={}, channel="window")
+        dispatch.case_act(actor=clerk, number=case.number, action="accept", body={}, channel="window")
     application.refresh_from_db()
     return application
 

@@ -13,8 +13,8 @@ from pypdf import PdfReader
 from tests.cases.helpers import ApiUser
 from tests.factories import FORM_SCHEMA, make_citizen, make_department, make_document, make_item, make_staff
 from tests.licences.conftest import TYPE_CODE, make_licence_type
+from yiwang.accounts.roles import StaffRole
 from yiwang.cases.models import Case
-from yiwang.catalog import codes
 from yiwang.licences.identifiers import parse_identifier
 from yiwang.licences.models import Licence, LicenceStatus
 from yiwang.licences.services import licence_issue, licence_verify
@@ -81,7 +81,7 @@ def desk(client, db) -> Desk:
     )
     return Desk(
         citizen=ApiUser(client, make_citizen(name="张示范")),
-        officer=ApiUser(client, make_staff(codes.StaffRole.OFFICER, department=department)),
+        officer=ApiUser(client, make_staff(StaffRole.OFFICER, department=department)),
         item=item,
         department=department,
     )

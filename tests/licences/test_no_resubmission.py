@@ -8,6 +8,7 @@ import pytest
 from tests.cases.helpers import ApiUser
 from tests.factories import make_citizen, make_department, make_document, make_item, make_staff
 from tests.licences.conftest import make_licence, make_licence_type
+from yiwang.accounts.roles import StaffRole
 from yiwang.catalog import codes
 from yiwang.licences.models import Licence
 
@@ -40,7 +41,7 @@ def setup(client):
         "types": types,
         "citizen": ApiUser(client, citizen),
         "department": department,
-        "officer": ApiUser(client, make_staff(codes.StaffRole.OFFICER, department=department)),
+        "officer": ApiUser(client, make_staff(StaffRole.OFFICER, department=department)),
     }
 
 
@@ -148,7 +149,7 @@ def test_completion_issues_the_result_licence_and_the_notice_links_it(client):
         result_licence_type=licence_type.code,
     )
     citizen = ApiUser(client, make_citizen(name="王经营"))
-    officer = ApiUser(client, make_staff(codes.StaffRole.OFFICER, department=department))
+    officer = ApiUser(client, make_staff(StaffRole.OFFICER, department=department))
     case = submit_uploading(citizen, item, ["居民身份证"]).json()["cases"][0]["number"]
     for action in ("accept", "start_review", "approve"):
         assert officer.act(case, action).status_code == 200

@@ -14,8 +14,8 @@ from tests.cases.conftest import world  # noqa: F401 - fixture
 from tests.cases.helpers import ApiUser
 from tests.factories import make_citizen, make_company, make_department, make_document, make_item, make_staff
 from tests.licences.conftest import make_licence, make_licence_type
+from yiwang.accounts.roles import StaffRole
 from yiwang.cases.models import Case
-from yiwang.catalog import codes
 from yiwang.licences.services import LONG_TERM, licence_change_status, licence_revoke_for_case
 
 pytestmark = pytest.mark.django_db
@@ -233,7 +233,7 @@ def test_the_completion_notice_sends_the_holder_to_the_wallet_that_lists_the_iss
     item = make_item(
         department=department, result_name="食品经营许可证", result_licence_type=licence_type.code
     )
-    officer = ApiUser(client, make_staff(codes.StaffRole.OFFICER, department=department))
+    officer = ApiUser(client, make_staff(StaffRole.OFFICER, department=department))
     document = make_document(holder.user)
     applied = holder.post(
         "/applications",

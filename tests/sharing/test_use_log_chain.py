@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.tampering import as_dba
+from yiwang.audit.hashchain import GENESIS
 from yiwang.sharing import chain
 from yiwang.sharing.models import DataUse
 
@@ -41,7 +42,7 @@ def test_an_untouched_chain_verifies(capsys):
 
 def test_each_row_links_to_the_one_before():
     rows = append_rows(3)
-    assert rows[0].prev_hash == chain.GENESIS
+    assert rows[0].prev_hash == GENESIS
     assert [r.prev_hash for r in rows[1:]] == [r.hash for r in rows[:-1]]
 
 

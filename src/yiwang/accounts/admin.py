@@ -8,8 +8,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 
 from yiwang.accounts.models import User
+from yiwang.accounts.roles import StaffRole
 from yiwang.audit.admin_reads import PersonalDataReadAdmin
-from yiwang.catalog.codes import StaffRole
 from yiwang.core.masking import mask_id_number, mask_mobile
 
 
@@ -18,7 +18,7 @@ class UserChangeForm(BaseUserChangeForm):
         label="岗位角色", choices=StaffRole.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
 
-    class Meta(BaseUserChangeForm.Meta):
+    class Meta(BaseUserChangeForm.Meta):  # type: ignore[name-defined]  # django-stubs 5.2 omits Meta
         model = User
 
 

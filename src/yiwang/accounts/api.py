@@ -11,7 +11,7 @@ from pydantic import Field
 
 from yiwang.accounts.auth import api_auth
 from yiwang.accounts.models import User
-from yiwang.accounts.policy import Permission, api_requires, public
+from yiwang.accounts.policy import ApiRequest, Permission, api_requires, public
 from yiwang.accounts.services import api_token_issue, api_token_revoke, sign_out_everywhere
 from yiwang.core.masking import mask_id_number
 
@@ -47,8 +47,8 @@ def user_out(user: User) -> dict[str, object]:
         "kind": user.kind,
         "id_number": mask_id_number(user.id_number) if user.id_number else None,
         "uscc": user.uscc,
-        "department": user.department.code if user.department_id else None,
-        "service_point": user.service_point.code if user.service_point_id else None,
+        "department": user.department.code if user.department is not None else None,
+        "service_point": user.service_point.code if user.service_point is not None else None,
         "roles": list(user.roles),
     }
 
@@ -80,12 +80,12 @@ def revoke_token(request: HttpRequest) -> Status[None]:
     summary="退出所有设备：结束全部登录会话并吊销全部令牌（含当前令牌）",
 )
 @api_requires(Permission.ACCOUNT_SELF)
-def sign_out_all(request: HttpRequest) -> Status[None]:
-    sign_out_everywhere(user=request.auth if isinstance(request.auth, User) else request.user)
+def sign_out_all(request: ApiRequest) -> Status[None]:
+    sign_out_everywhere(user=request.auth)
     return Status(204, None)
 
 
 @router.get("/me", response=UserOut, auth=api_auth, summary="当前用户")
 @api_requires(Permission.ACCOUNT_SELF)
-def me(request: HttpRequest) -> dict[str, object]:
-    return user_out(request.auth if isinstance(request.auth, User) else request.user)
+def me(request: ApiRequest) -> dict[str, object]:
+    return user_out(request.auth)

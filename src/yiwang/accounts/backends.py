@@ -9,6 +9,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.db.models import F
 from django.http import HttpRequest
 
+from yiwang.accounts import policy
 from yiwang.accounts.models import User, UserKind
 from yiwang.core import protection
 
@@ -63,3 +64,8 @@ class IdentifierBackend(ModelBackend):
                     return user
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+    def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
+        """The policy's permissions (`policy.<name>`) for any user, the anonymous one too."""
+        allowed = policy.allows_perm(user_obj, perm)
+        return super().has_perm(user_obj, perm, obj) if allowed is None else allowed

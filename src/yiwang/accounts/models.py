@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.crypto import salted_hmac
 
-from yiwang.catalog.codes import StaffRole
+from yiwang.accounts import policy
+from yiwang.accounts.roles import StaffRole
 from yiwang.core.fields import BlindIndexField, EncryptedField
 from yiwang.core.identifiers import validate_id_number, validate_mobile, validate_uscc
 
@@ -79,8 +82,6 @@ class User(AbstractUser):
     # Raised by "退出所有设备": it is part of every session's auth hash, so all sessions end at once.
     session_epoch = models.PositiveIntegerField("会话代次", default=0, editable=False)
 
-    objects = UserManager()
-
     class Meta:
         verbose_name = "用户"
         verbose_name_plural = "用户"
@@ -116,6 +117,17 @@ class User(AbstractUser):
 
     def has_role(self, role: StaffRole | str) -> bool:
         return self.kind == UserKind.STAFF and str(role) in self.roles
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        # The policy's permissions are the policy's alone: Django's "an active superuser holds every
+        # permission" would show the 系统管理员 clear personal data, which the policy withholds.
+        allowed = policy.allows_perm(self, perm)
+        return super().has_perm(perm, obj) if allowed is None else allowed
+
+    @property
+    def is_staff_member(self) -> bool:
+        """工作人员: a department's or service centre's staff account (not the admin's is_staff flag)."""
+        return self.kind == UserKind.STAFF
 
     @property
     def is_real_name_verified(self) -> bool:

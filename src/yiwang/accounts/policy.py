@@ -17,10 +17,15 @@ import inspect
 from collections.abc import Callable
 from enum import StrEnum
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from yiwang.catalog.codes import StaffRole
+from django.http import HttpRequest
+
+from yiwang.accounts.roles import StaffRole
 from yiwang.core.errors import DomainError
+
+if TYPE_CHECKING:
+    from yiwang.accounts.models import User
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -144,6 +149,22 @@ def allows(user: Any, permission: Permission) -> bool:
     return bool(subjects_of(user) & POLICY[permission])
 
 
+# The policy's permissions in Django's permission API: `user.has_perm("policy.personal_data.clear")`
+# (User.has_perm, IdentifierBackend.has_perm), so apps below accounts ask without importing it.
+PERM_PREFIX = "policy."
+
+
+def allows_perm(user: Any, perm: str) -> bool | None:
+    """`allows` for a permission named `policy.<permission>`; None for a name the policy does not own."""
+    if not perm.startswith(PERM_PREFIX):
+        return None
+    try:
+        permission = Permission(perm.removeprefix(PERM_PREFIX))
+    except ValueError:
+        return False
+    return allows(user, permission)
+
+
 class PolicyForbidden(DomainError):
     status = 403
 
@@ -170,6 +191,12 @@ def declare(permission: Permission) -> Callable[[F], F]:
         return view
 
     return mark
+
+
+class ApiRequest(HttpRequest):
+    """An API request the router's `auth` let through: `auth` is the caller."""
+
+    auth: User
 
 
 def api_requires(permission: Permission) -> Callable[[F], F]:

@@ -1,4 +1,5 @@
-"""Account reads: real-name status (实名认证) and the legal persons a natural person may act for."""
+"""Account reads: real-name status (实名认证), the code a user holds licences and data under, and the legal
+persons a natural person may act for."""
 
 from __future__ import annotations
 
@@ -32,6 +33,16 @@ def require_real_name(user: User, what: str) -> None:
     """403 `real_name_required` unless the account is real-name verified."""
     if not is_real_name_verified(user):
         raise RealNameRequired(what)
+
+
+def holder_code(user: User) -> str:
+    """持证主体代码: the code the user's licences, data uses and credit marks are filed under — a natural
+    person's ID number, a legal person's USCC; none for staff."""
+    if user.kind == UserKind.PERSON:
+        return user.id_number or ""
+    if user.kind == UserKind.LEGAL:
+        return user.uscc or ""
+    return ""
 
 
 def mandates_of(person: User) -> QuerySet[EntityMandate]:

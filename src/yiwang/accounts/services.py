@@ -16,9 +16,7 @@ from django.utils import timezone
 
 from yiwang.accounts.lockout import login_attempt
 from yiwang.accounts.models import ApiToken, EntityMandate, MandateRole, RealNameMethod, User, UserKind
-from yiwang.accounts.tokencache import token_cache
 from yiwang.accounts.verification import Answer, ProviderUnavailable, Verdict, get_provider
-from yiwang.core.compiled import Compiled
 from yiwang.core.errors import Conflict, DomainError, ValidationFailed
 
 
@@ -49,37 +47,21 @@ def api_token_issue(*, request: HttpRequest | None, username: str, password: str
     return token, record
 
 
-_TOKEN = Compiled(
-    lambda digest, now: (
-        ApiToken.objects.filter(digest=digest, revoked_at__isnull=True, expires_at__gt=now)
-        .select_related("user")
-        .only("expires_at", "user")[:1]
-    ),
-    str,
-    datetime,
-)
-
-
 def api_token_user(token: str, *, now: datetime | None = None) -> User | None:
     """The active user a token belongs to, or None when it is unknown, expired or revoked.
 
-    Runs on every API request: from the token cache (accounts.tokencache) when it may be used, else
-    one narrow compiled query for the token and its user (digests are unique); the user's department
-    and service point load on first use, which only staff paths need.
+    One query on every API request (digests are unique); the user's department and service point load
+    on first use, which only staff paths need.
     """
-    digest = token_digest(token)
-    now = now or timezone.now()
-    cached = token_cache.usable()
-    if cached:
-        user = token_cache.get(digest, now)
-        if user is not None:
-            return user
-        generation = token_cache.generation
-    found = _TOKEN.first(digest, now)
+    found = (
+        ApiToken.objects.filter(
+            digest=token_digest(token), revoked_at__isnull=True, expires_at__gt=now or timezone.now()
+        )
+        .select_related("user")
+        .first()
+    )
     if found is None or not found.user.is_active:
         return None
-    if cached:
-        token_cache.put(digest, found.user, found.expires_at, generation)
     return found.user
 
 

@@ -14,6 +14,7 @@ from ninja.responses import NinjaJSONEncoder
 
 from yiwang.accounts.api import router as accounts_router
 from yiwang.api.errors import field_errors
+from yiwang.api.licence_reads import router as licence_reads_router
 from yiwang.cases.api import router as cases_router
 from yiwang.cases.pledges_api import router as pledges_router
 from yiwang.cases.reports_api import router as reports_router
@@ -155,6 +156,7 @@ api.add_router("/", accounts_router)
 api.add_router("/", catalog_router)
 api.add_router("/", documents_router)
 api.add_router("/", licences_router)
+api.add_router("/", licence_reads_router)  # after the library's: its `{identifier}.pdf` first
 api.add_router("/", sharing_router)
 api.add_router("/", pledges_router)
 api.add_router("/", reports_router)

@@ -88,3 +88,15 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.chain}-{self.seq} {self.actor_name} {self.get_action_display()} {self.object_label}"
+
+
+class ChainHead(models.Model):
+    """The last appended row of a hash chain (`audit.hashchain`): the audit trail's chains and the use
+    log's; appends lock it so each chain stays a line, never a tree."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"{self.name}@{self.seq}"

@@ -8,20 +8,38 @@ no entry ever holds a clear ID or mobile number.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Model
 
-from yiwang.accounts.models import User, UserKind
 from yiwang.audit import chain, context
 from yiwang.audit.models import AuditAction, AuditEntry
-from yiwang.core.inserts import Statement
 from yiwang.core.masking import mask_json, mask_text
 
 LABEL_MAX = 200
 SYSTEM_ACTOR = "系统"
+
+
+class Actor(Protocol):
+    """Who acted: an account (accounts.User), as the trail records it."""
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def username(self) -> str: ...
+    @property
+    def roles(self) -> list[str]: ...
+    @property
+    def department_id(self) -> int | None: ...
+    @property
+    def department(self) -> Any: ...
+    @property
+    def is_authenticated(self) -> bool: ...
+    @property
+    def is_staff_member(self) -> bool: ...
 
 
 def masked_detail(detail: dict[str, Any] | None) -> dict[str, Any]:
@@ -29,9 +47,9 @@ def masked_detail(detail: dict[str, Any] | None) -> dict[str, Any]:
     return mask_json(json.loads(json.dumps(detail or {}, cls=DjangoJSONEncoder)))
 
 
-def _request_user(ctx: context.RequestContext) -> User | None:
+def _request_user(ctx: context.RequestContext) -> Actor | None:
     user = getattr(ctx.request, "user", None) if ctx.request is not None else None
-    return user if isinstance(user, User) and user.is_authenticated else None
+    return user if user is not None and user.is_authenticated else None
 
 
 def _label(obj: Model | None) -> str:
@@ -47,17 +65,13 @@ def record(
     obj: Model | None = None,
     label: str = "",
     detail: dict[str, Any] | None = None,
-    actor: User | None = None,
+    actor: Actor | None = None,
     object_type: str = "",
     object_id: str = "",
-    along: Sequence[Statement] = (),
-    head: chain.LockedHead | None = None,
 ) -> AuditEntry:
     """记录审计日志: append one entry; the actor defaults to the request's user ("系统" without one).
 
     `object_type`/`object_id` name an object that cannot be passed as `obj` (a deleted row, say).
-    `along`: the caller's own writes of the change, sent in the entry's INSERT (core.inserts.insert).
-    `head`: the head of the object's chain as the caller's statement locked it (`chain.head_lock`).
 
     Runs in the caller's transaction when there is one, so the entry commits with the change it records.
     """
@@ -71,7 +85,7 @@ def record(
     return chain.append(
         actor_id=actor.pk if actor is not None else None,
         actor_name=mask_text(actor.name or actor.username) if actor is not None else SYSTEM_ACTOR,
-        actor_roles=list(actor.roles) if actor is not None and actor.kind == UserKind.STAFF else [],
+        actor_roles=list(actor.roles) if actor is not None and actor.is_staff_member else [],
         department_id=department.pk if department is not None else None,
         department_name=department.name if department is not None else "",
         ip_address=ctx.ip_address,
@@ -82,8 +96,6 @@ def record(
         object_id=str(obj.pk) if obj is not None else object_id[:64],
         object_label=mask_text(label or _label(obj))[:LABEL_MAX],
         detail=masked_detail(detail),
-        along=along,
-        head=head,
     )
 
 
@@ -92,7 +104,7 @@ def reads_are_audited(user: Any) -> bool:
     return bool(
         user is not None
         and user.is_authenticated
-        and (user.kind == UserKind.STAFF or user.is_staff or user.is_superuser)
+        and (user.is_staff_member or user.is_staff or user.is_superuser)
     )
 
 

@@ -11,9 +11,9 @@ from django.db.models import Q, QuerySet
 
 from yiwang.accounts.models import User, UserKind
 from yiwang.accounts.policy import APPLICANT, CASE_ACTIONS, INTAKE, Subject, subjects_of
+from yiwang.accounts.roles import StaffRole
 from yiwang.cases.models import ONLINE_CHANNELS, Application, Case, Channel
 from yiwang.cases.states import Action, CaseStatus
-from yiwang.catalog.codes import StaffRole
 
 # Online cases a window clerk may take in; once accepted they belong to the clerk's service point.
 ONLINE_INTAKE = (CaseStatus.SUBMITTED, CaseStatus.PRE_REVIEW)
@@ -25,8 +25,7 @@ def is_applicant(user: User) -> bool:
 
 def owns_application(owner: User | int, *, via: str = "") -> Q:
     """An applicant's own applications: as the applicant, or as its 经办人 (a company's founder, a person
-    acting for a company). The one rule, used by the querysets below and by the compiled queries of the
-    status reads (services.load_application, selectors.case_detail); `via` reaches the application
+    acting for a company). The one rule, used by the querysets below; `via` reaches the application
     from a related model ("application__" for cases)."""
     return Q(**{f"{via}applicant_user": owner}) | Q(**{f"{via}agent_user": owner})
 
@@ -103,7 +102,7 @@ def case_actions_for(user: User, case: Case) -> frozenset[str]:
         # 一窗受理: the comprehensive window takes in any department's items.
         allowed |= clerk & INTAKE
         # Only for what was made at this window: an online application also gets the point of the clerk
-        # who takes it in (services._keep_at_point), which keeps it on that desk but does not let the
+        # who takes it in (actions.intake._keep_at_point), which keeps it on that desk but does not let the
         # clerk supplement or withdraw for an applicant who never came to the window.
         application = case.application
         if (

@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Header, Path, Query, Router, Schema
 from pydantic import Field
 
 from yiwang.accounts.auth import api_auth
-from yiwang.accounts.policy import Permission, api_requires
+from yiwang.accounts.policy import ApiRequest, Permission, api_requires
 from yiwang.audit.services import personal_data_read
-from yiwang.cases import presenters, selectors, services
+from yiwang.cases import presenters, selectors
+from yiwang.cases.actions.dispatch import application_act, case_act
 from yiwang.cases.schemas import (
     ActionIn,
     ApplicationActionIn,
@@ -23,11 +24,12 @@ from yiwang.cases.schemas import (
     CasePage,
 )
 from yiwang.cases.states import CaseStatus
-from yiwang.cases.submission import application_submit
+from yiwang.cases.submission.submit import application_submit
 from yiwang.core.pagination import paginate
 from yiwang.core.schemas import answer
 
 router = Router(tags=["申办与办件"], auth=api_auth)
+
 
 # 申办编号 or 办件编号 (cases.numbers): bounded, so an over-long one is a 422 naming the parameter.
 CaseNumber = Annotated[str, Path(max_length=40)]
@@ -36,11 +38,11 @@ CaseNumber = Annotated[str, Path(max_length=40)]
 @router.post("/applications", response={201: ApplicationOut}, summary="提交申请（单个事项或一件事）")
 @api_requires(Permission.APPLY)
 def submit_application(
-    request: HttpRequest,
+    request: ApiRequest,
     payload: ApplicationIn,
     idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=100),
 ) -> HttpResponse:
-    application, _created = application_submit(
+    submission = application_submit(
         actor=request.auth,
         item=payload.item,
         bundle=payload.bundle,
@@ -52,7 +54,8 @@ def submit_application(
         idempotency_key=idempotency_key,
         sharing_consent=payload.sharing_consent,
     )
-    return answer(ApplicationOut, presenters.application_detail(application, request.auth), status=201)
+    detail = presenters.application_detail(submission.application, request.auth, stored=submission.stored)
+    return answer(ApplicationOut, detail, status=201)
 
 
 class ApplicationFilters(Schema):
@@ -61,7 +64,7 @@ class ApplicationFilters(Schema):
 
 @router.get("/applications", response=ApplicationPage, summary="我的办件（工作人员：职责范围内的申办）")
 @api_requires(Permission.CASE_READ)
-def list_applications(request: HttpRequest, filters: Query[ApplicationFilters]) -> HttpResponse:
+def list_applications(request: ApiRequest, filters: Query[ApplicationFilters]) -> HttpResponse:
     page = paginate(request, selectors.application_list(request.auth), filters.page)
     personal_data_read(
         actor=request.auth,
@@ -82,10 +85,10 @@ def list_applications(request: HttpRequest, filters: Query[ApplicationFilters]) 
 
 @router.get("/applications/{number}", response=ApplicationOut, summary="申办详情：状态、办件、过程、文书")
 @api_requires(Permission.CASE_READ)
-def get_application(request: HttpRequest, number: CaseNumber) -> HttpResponse:
-    application = selectors.application_for_status(request.auth, number)
+def get_application(request: ApiRequest, number: CaseNumber) -> HttpResponse:
+    application, cases = selectors.application_for_status(request.auth, number)
     personal_data_read(actor=request.auth, obj=application, view="api.application")
-    return answer(ApplicationOut, presenters.application_detail(application, request.auth))
+    return answer(ApplicationOut, presenters.application_detail(application, request.auth, cases=cases))
 
 
 @router.post(
@@ -94,10 +97,8 @@ def get_application(request: HttpRequest, number: CaseNumber) -> HttpResponse:
     summary="申办整体动作：一件事整体受理、一次性补正告知、补正、撤回",
 )
 @api_requires(Permission.CASE_ACT)
-def act_on_application(
-    request: HttpRequest, number: CaseNumber, payload: ApplicationActionIn
-) -> HttpResponse:
-    application = services.application_act(
+def act_on_application(request: ApiRequest, number: CaseNumber, payload: ApplicationActionIn) -> HttpResponse:
+    application = application_act(
         actor=request.auth, number=number, action=payload.action, body=_body(payload), channel=payload.channel
     )
     return answer(ApplicationOut, presenters.application_detail(application, request.auth))
@@ -111,13 +112,13 @@ def act_on_application(
 )
 @api_requires(Permission.CASE_READ)
 def get_notice(
-    request: HttpRequest,
+    request: ApiRequest,
     number: CaseNumber,
     kind: Literal["acceptance", "refusal", "supplement", "extension", "completion"],
 ) -> HttpResponse:
     from yiwang.cases.notices import notice_pdf
 
-    application = services.load_application(request.auth, number)
+    application = selectors.load_application(request.auth, number)
     filename, content = notice_pdf(application, kind)
     personal_data_read(actor=request.auth, obj=application, view="api.notice", detail={"notice": kind})
     response = HttpResponse(content, content_type="application/pdf")
@@ -134,7 +135,7 @@ class CaseFilters(Schema):
 
 @router.get("/cases", response=CasePage, summary="办件列表（仅职责范围内；按承诺办结日期排序）")
 @api_requires(Permission.CASE_READ)
-def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> HttpResponse:
+def list_cases(request: ApiRequest, filters: Query[CaseFilters]) -> HttpResponse:
     cases = selectors.case_list(
         request.auth, department=filters.department, status=filters.status, warning=filters.warning
     )
@@ -151,7 +152,7 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> HttpRespons
 
 @router.get("/cases/{number}", response=CaseOut, summary="办件详情：状态、期限、预警、过程")
 @api_requires(Permission.CASE_READ)
-def get_case(request: HttpRequest, number: CaseNumber) -> HttpResponse:
+def get_case(request: ApiRequest, number: CaseNumber) -> HttpResponse:
     case = selectors.case_detail(request.auth, number)
     personal_data_read(actor=request.auth, obj=case, view="api.case")
     return answer(CaseOut, presenters.case_detail(case, request.auth))
@@ -161,8 +162,8 @@ def get_case(request: HttpRequest, number: CaseNumber) -> HttpResponse:
     "/cases/{number}/actions", response=CaseOut, summary="办件动作（状态不允许或已被他人处理时返回 409）"
 )
 @api_requires(Permission.CASE_ACT)
-def act_on_case(request: HttpRequest, number: CaseNumber, payload: ActionIn) -> HttpResponse:
-    case = services.case_act(
+def act_on_case(request: ApiRequest, number: CaseNumber, payload: ActionIn) -> HttpResponse:
+    case = case_act(
         actor=request.auth, number=number, action=payload.action, body=_body(payload), channel=payload.channel
     )
     return answer(CaseOut, presenters.case_detail(case, request.auth))

@@ -34,7 +34,7 @@ def bound_fields(schema: dict[str, Any]) -> dict[str, Binding]:
     found: dict[str, Binding] = {}
     for name, prop in (schema.get("properties") or {}).items():
         value = prop.get(APPLICANT_KEYWORD) if isinstance(prop, dict) else None
-        if value in Binding.__members__.values():
+        if isinstance(value, str) and value in Binding.__members__.values():
             found[name] = Binding(value)
     return found
 

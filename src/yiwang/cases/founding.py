@@ -69,12 +69,11 @@ def entity_establish(case: Case, *, uscc: str) -> User:
         )
     if representative:
         # A named legal representative with a verified account of their own may act for the company too.
-        other = (
-            User.objects.filter(kind=UserKind.PERSON, id_number=representative)
-            .exclude(real_name_method="")
-            .exclude(pk=founder.pk if founder is not None else None)
-            .first()
-        )
+        verified = User.objects.filter(kind=UserKind.PERSON, id_number=representative)
+        verified = verified.exclude(real_name_method="")
+        if founder is not None:
+            verified = verified.exclude(pk=founder.pk)
+        other = verified.first()
         if other is not None:
             mandate_grant(entity=company, person=other, role=MandateRole.LEGAL_REPRESENTATIVE)
     application.applicant_id_number = uscc

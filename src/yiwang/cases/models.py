@@ -144,7 +144,9 @@ class Application(models.Model):
 
     @property
     def title(self) -> str:
-        return self.bundle.name if self.bundle_id else self.item_version.name
+        parent = self.bundle if self.bundle_id else self.item_version
+        assert parent is not None  # application_item_xor_bundle: exactly one of the two is set
+        return parent.name
 
 
 class ApplicationMaterial(models.Model):
@@ -276,6 +278,7 @@ class Case(models.Model):
         """Whether the 补正 notice has been issued: from the case as loaded when it came with it
         (select_related, or just written), else one query."""
         field = self._meta.get_field("supplement_request")
+        assert isinstance(field, models.OneToOneRel)  # the reverse side of SupplementRequest.case
         if field.is_cached(self):
             return field.get_cached_value(self) is not None
         return SupplementRequest.objects.filter(case=self).exists()
@@ -395,16 +398,6 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} → {self.application_id}"
-
-
-class NumberSequence(models.Model):
-    """Counters for human-readable numbers where the database has no sequences (SQLite)."""
-
-    name = models.CharField(max_length=40, primary_key=True)
-    value = models.BigIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.name}={self.value}"
 
 
 class PledgeCheckStatus(models.TextChoices):

@@ -156,7 +156,7 @@ def _supplement(application: Application, cases: list[Case], events: dict[int, l
 
 def _extension(application: Application, cases: list[Case], events: dict[int, list[CaseEvent]]) -> Notice:
     """§42: the reason for the extension, and each extended case's dues before and after it, as its
-    event recorded them on the day (services.case_extend) — a later suspension does not rewrite them."""
+    event recorded them on the day (actions.review.case_extend) — a later suspension does not rewrite them."""
     extended = _with_last(events, cases, Action.EXTEND)
     rows = []
     for case, event in extended:

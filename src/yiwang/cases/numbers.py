@@ -1,8 +1,5 @@
-"""Human-readable numbers without a global lock: region + date + a database sequence value.
-
-PostgreSQL hands out sequence values without blocking concurrent transactions; SQLite has a
-single writer anyway, so a counter row updated inside the (IMMEDIATE) write transaction is safe.
-"""
+"""Human-readable numbers without a global lock: region + date + a database sequence value
+(core.sequences)."""
 
 from __future__ import annotations
 
@@ -10,26 +7,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F
 from django.utils import timezone
 
-from yiwang.cases.models import NumberSequence
+from yiwang.core.sequences import next_value, postgres_sequence_name
 
 APPLICATION_SEQUENCE = "application"
-
-
-def postgres_sequence_name(name: str) -> str:
-    return f"yiwang_{name}_seq"
-
-
-def next_value(name: str) -> int:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT nextval(%s)", [postgres_sequence_name(name)])
-            return int(cursor.fetchone()[0])
-    if not NumberSequence.objects.filter(name=name).update(value=F("value") + 1):
-        NumberSequence.objects.create(name=name, value=1)
-    return NumberSequence.objects.values_list("value", flat=True).get(name=name)
 
 
 def application_number() -> str:

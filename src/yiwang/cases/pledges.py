@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
@@ -17,21 +16,18 @@ from django.utils import timezone
 
 from yiwang.accounts.models import User
 from yiwang.accounts.policy import Permission, allows
+from yiwang.accounts.roles import StaffRole
 from yiwang.audit import services as audit
 from yiwang.audit.models import AuditAction
 from yiwang.calendar.selectors import add_working_days
 from yiwang.cases.models import ApplicationMaterial, Case, CreditMark, PledgeCheck, PledgeCheckStatus
 from yiwang.cases.states import Action, CaseStatus, is_allowed
 from yiwang.cases.status import application_refresh_status
-from yiwang.cases.transitions_core import transition
-from yiwang.catalog.codes import StaffRole
-from yiwang.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from yiwang.cases.transition import transition
+from yiwang.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from yiwang.licences.services import licence_revoke_for_case
 
 METHODS = ("数据共享", "部门协查", "现场核查")
-
-
-class Forbidden(DomainError):
-    status = 403
 
 
 def has_open_credit_mark(holder_code: str) -> bool:
@@ -56,10 +52,17 @@ def pledge_checks_for(user: User, *, status: str = "") -> QuerySet[PledgeCheck]:
     if not allows(user, Permission.PLEDGE_CHECKS):
         return checks.none()
     if not user.has_role(StaffRole.SUPERVISOR):
+        if user.department_id is None:  # a post without a department has no department's checks
+            return checks.none()
         checks = checks.filter(department_id=user.department_id)
     if status:
         checks = checks.filter(status=status)
     return checks.order_by("due_on", "id")
+
+
+def may_conclude(user: User, check: PledgeCheck) -> bool:
+    """An officer or head of the checking department concludes a pledge check."""
+    return user.department_id == check.department_id and allows(user, Permission.PLEDGE_CONCLUDE)
 
 
 @transaction.atomic
@@ -70,7 +73,7 @@ def pledge_check_conclude(
     check = pledge_checks_for(actor).filter(pk=check_id).first()
     if check is None:
         raise NotFound("未找到该核查任务", code="pledge_check_not_found")
-    if actor.department_id != check.department_id or not allows(actor, Permission.PLEDGE_CONCLUDE):
+    if not may_conclude(actor, check):
         raise Forbidden("action_forbidden", "只有核查部门的审批人员可以作出核查结论")
     problems: dict[str, list[str]] = {}
     if method not in METHODS:
@@ -113,9 +116,7 @@ def _consequences_of_false_pledge(check: PledgeCheck, *, actor: User, note: str)
             step_due=None,
         )
         application_refresh_status(case.application)
-    if case.result.get("licence_identifier") and apps.is_installed("yiwang.licences"):
-        from yiwang.licences.services import licence_revoke_for_case  # type: ignore[import-not-found]
-
+    if case.result.get("licence_identifier"):
         licence_revoke_for_case(case=case, reason=reason)
     application = case.application
     CreditMark.objects.create(

@@ -5,18 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from yiwang.accounts.auth import api_auth
-from yiwang.accounts.policy import Permission, allows, api_requires
+from yiwang.accounts.policy import ApiRequest, Permission, allows, api_requires
+from yiwang.accounts.selectors import holder_code
 from yiwang.cases import pledges
 from yiwang.cases.models import CreditMark, PledgeCheck, PledgeCheckStatus
 from yiwang.core.masking import mask_id_number
 from yiwang.core.pagination import paginate
-from yiwang.sharing.services import own_code
 
 router = Router(tags=["告知承诺"], auth=api_auth)
 
@@ -77,7 +76,7 @@ def check_out(check: PledgeCheck) -> dict[str, Any]:
 
 @router.get("/pledge-checks", response=PledgeCheckPage, summary="事后核查任务（本部门，按期限排序）")
 @api_requires(Permission.PLEDGE_CHECKS)
-def list_checks(request: HttpRequest, filters: Query[CheckFilters]) -> dict[str, Any]:
+def list_checks(request: ApiRequest, filters: Query[CheckFilters]) -> dict[str, Any]:
     page = paginate(request, pledges.pledge_checks_for(request.auth, status=filters.status), filters.page)
     return {"items": [check_out(c) for c in page.rows], "count": page.count, "next": page.next_url}
 
@@ -88,7 +87,7 @@ def list_checks(request: HttpRequest, filters: Query[CheckFilters]) -> dict[str,
     summary="核查结论：承诺不实时撤销决定、记录失信，暂停其适用告知承诺",
 )
 @api_requires(Permission.PLEDGE_CONCLUDE)
-def conclude(request: HttpRequest, check_id: int, payload: ConcludeIn) -> dict[str, Any]:
+def conclude(request: ApiRequest, check_id: int, payload: ConcludeIn) -> dict[str, Any]:
     check = pledges.pledge_check_conclude(
         actor=request.auth,
         check_id=check_id,
@@ -132,15 +131,15 @@ def mark_out(mark: CreditMark) -> dict[str, Any]:
     "/credit-marks", response=list[CreditMarkOut], summary="失信记录：本人的，或（监察、部门负责人）全部"
 )
 @api_requires(Permission.CREDIT_MARKS)
-def list_marks(request: HttpRequest) -> list[dict[str, Any]]:
+def list_marks(request: ApiRequest) -> list[dict[str, Any]]:
     user = request.auth
     marks = CreditMark.objects.select_related("case").order_by("-created_at")
     if not allows(user, Permission.CREDIT_REPAIR):  # those who review repairs see every mark
-        marks = marks.filter(holder_code=own_code(user).upper() or "-")
+        marks = marks.filter(holder_code=holder_code(user).upper() or "-")
     return [mark_out(m) for m in marks[:200]]
 
 
 @router.post("/credit-marks/{mark_id}/repair", response=CreditMarkOut, summary="信用修复")
 @api_requires(Permission.CREDIT_REPAIR)
-def repair(request: HttpRequest, mark_id: int, payload: RepairIn) -> dict[str, Any]:
+def repair(request: ApiRequest, mark_id: int, payload: RepairIn) -> dict[str, Any]:
     return mark_out(pledges.credit_mark_repair(actor=request.auth, mark_id=mark_id, note=payload.note))

@@ -17,14 +17,13 @@ from yiwang.cases.models import (
     Case,
     CaseEvent,
     Channel,
-    Suspension,
     SuspensionKind,
 )
 from yiwang.cases.notices_catalog import NOTICE_TITLES
 from yiwang.cases.states import Action, CaseStatus
+from yiwang.cases.submission.store import StoredApplication
 from yiwang.cases.timeline import EventRow, MaterialRow
 from yiwang.catalog.codes import CaseType
-from yiwang.core.compiled import Compiled
 from yiwang.core.masking import mask_id_number, mask_json
 
 # Code → label, built once: a choices list is rebuilt on every access.
@@ -101,16 +100,12 @@ def _as_seen_by(user: User, data: Any) -> Any:
 
 def case_detail(case: Case, user: User) -> dict[str, Any]:
     out = case_summary(case)
-    from yiwang.cases.services import case_actions_available
-
-    out["allowed_actions"] = case_actions_available(user, case)
+    out["allowed_actions"] = selectors.case_actions_available(user, case)
     out["data"] = _as_seen_by(user, case.data)
     out["result"] = case.result
     out["waiting_for"] = []
     if case.status == CaseStatus.WAITING:
-        from yiwang.cases.services import _unmet_prerequisites
-
-        out["waiting_for"] = [c.number for c in _unmet_prerequisites(case)]
+        out["waiting_for"] = [c.number for c in selectors.unmet_prerequisites(case)]
     request = getattr(case, "supplement_request", None)
     out["supplement_request"] = (
         {
@@ -123,8 +118,8 @@ def case_detail(case: Case, user: User) -> dict[str, Any]:
         else None
     )
     events = _case_events(case)
-    # A suspension is only ever opened with a "suspend" event (services.case_suspend): most cases have
-    # none, and their status reads skip the query.
+    # A suspension is only ever opened with a "suspend" event (actions.review.case_suspend): most cases
+    # have none, and their status reads skip the query.
     suspended = any(e.action == Action.SUSPEND for e in events)
     out["suspensions"] = [
         {
@@ -135,62 +130,30 @@ def case_detail(case: Case, user: User) -> dict[str, Any]:
             "working_days": s.working_days,
             "result": s.result,
         }
-        for s in sorted(_SUSPENSIONS_OF.all(case.pk) if suspended else [], key=lambda s: (s.started_on, s.pk))
+        for s in (case.suspensions.order_by("started_on", "pk") if suspended else [])
     ]
     tz = timezone.get_current_timezone()
     out["events"] = [event_out(e, case.number, tz) for e in events]
     return out
 
 
-# What the fallbacks below load, compiled once (core.compiled).
-_EVENTS_OF = Compiled(
-    lambda case_id: (
-        CaseEvent.objects.filter(case_id=case_id).select_related("actor").only(*EVENT_FIELDS).order_by()
-    ),
-    int,
-)
-_SUSPENSIONS_OF = Compiled(lambda case_id: Suspension.objects.filter(case_id=case_id).order_by(), int)
-
-
-def _prefetched(instance: Any, relation: str) -> bool:
-    return relation in getattr(instance, "_prefetched_objects_cache", {})
-
-
-def _application_cases(application: Application) -> list[Case]:
-    """The application's cases in number order, with what the presenters read of them.
-
-    A submission or a status read hands over the cases it has loaded (prefetched); otherwise one
-    query (selectors.application_cases), with the application attached to each case, not joined again.
-    """
-    if _prefetched(application, "cases"):
-        cases = list(application.cases.all())
-    else:
-        cases = selectors.application_cases(application)
-    return sorted(cases, key=lambda c: c.number)
-
-
 def _case_events(case: Case) -> list[EventRow]:
-    """The case's events in time order: as its query brought them (timeline), as a submission
-    handed them over (prefetched), else in one compiled query (after an action, say)."""
+    """The case's events in time order: as its query brought them (timeline), else in one query
+    (after an action, say)."""
     brought = timeline.events_of(case)
     if brought is not None:
         return brought
-    if _prefetched(case, "events"):
-        return [EventRow.of(e) for e in case.events.all()]
-    # A case has a handful of events: sorted here in the model's order (at, id), not by the database.
-    return [EventRow.of(e) for e in sorted(_EVENTS_OF.all(case.pk), key=lambda e: (e.at, e.pk))]
+    events = CaseEvent.objects.filter(case=case).select_related("actor").only(*EVENT_FIELDS)
+    return [EventRow.of(e) for e in events.order_by("at", "pk")]
 
 
 def _materials(application: Application, cases: list[Case]) -> list[MaterialRow]:
     """The application's materials in the order they were given: as its cases' query brought them,
-    as a submission handed them over, else in one query."""
+    else in one query."""
     brought = timeline.materials_of(cases)
     if brought is not None:
         return brought
-    materials = application.materials.all()
-    if not _prefetched(application, "materials"):
-        materials = materials.select_related("material").order_by("pk")
-    return [MaterialRow.of(m) for m in materials]
+    return [MaterialRow.of(m) for m in application.materials.select_related("material").order_by("pk")]
 
 
 def _notice_kinds(actions: set[str], supplement_requested: bool) -> list[str]:
@@ -210,9 +173,21 @@ def _notice_kinds(actions: set[str], supplement_requested: bool) -> list[str]:
     return kinds
 
 
-def application_detail(application: Application, user: User) -> dict[str, Any]:
-    cases = _application_cases(application)
-    events_by_case = {case.pk: _case_events(case) for case in cases}
+def application_detail(
+    application: Application,
+    user: User,
+    *,
+    cases: list[Case] | None = None,
+    stored: StoredApplication | None = None,
+) -> dict[str, Any]:
+    """The application as its status read shows it; `cases`: its cases as selectors.application_for_status
+    loaded them; `stored`: all of it as its submission just wrote it (else loaded here)."""
+    if stored is not None:
+        cases, events_by_case, materials = stored.cases, stored.events, stored.materials
+    else:
+        cases = cases if cases is not None else selectors.application_cases(application)
+        events_by_case = {case.pk: _case_events(case) for case in cases}
+        materials = _materials(application, cases)
     # The local zone and date once, not once per event and case.
     tz = timezone.get_current_timezone()
     today = timezone.localdate(timezone=tz)
@@ -222,14 +197,16 @@ def application_detail(application: Application, user: User) -> dict[str, Any]:
     items = {c.item_version_id: c.item_version.item for c in cases}
     item = None
     if application.item_version_id:
-        item = items.get(application.item_version_id) or application.item_version.item
+        item = items.get(application.item_version_id)
+        if item is None and application.item_version is not None:
+            item = application.item_version.item
     actions = {e.action for case_events in events_by_case.values() for e in case_events}
     kinds = _notice_kinds(actions, any(c.has_supplement_request() for c in cases))
     return {
         "number": application.number,
         "title": application.title,
         "item": item.code if item is not None else None,
-        "bundle": application.bundle.code if application.bundle_id else None,
+        "bundle": application.bundle.code if application.bundle is not None else None,
         "status": _cl(application.status, APPLICATION_STATUS),
         "channel": _cl(application.channel, CHANNELS),
         "applicant": {
@@ -271,7 +248,7 @@ def application_detail(application: Application, user: User) -> dict[str, Any]:
                 else "",
                 "supplemented": m.supplemented,
             }
-            for m in _materials(application, cases)
+            for m in materials
         ],
         "cases": [case_summary(c, today=today) for c in cases],
         "events": events,

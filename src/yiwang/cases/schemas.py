@@ -9,8 +9,9 @@ from uuid import UUID
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
+from yiwang.cases.actions.dispatch import CASE_HANDLERS
 from yiwang.cases.models import SuspensionKind
-from yiwang.cases.services import APPLICATION_ACTIONS, CASE_HANDLERS
+from yiwang.cases.selectors import APPLICATION_ACTIONS
 from yiwang.core.schemas import Out, Timestamp
 
 
@@ -31,7 +32,7 @@ class MaterialIn(Schema):
 
 
 class ApplicationIn(Schema):
-    # Exactly one of item and bundle, non-empty (submission._target): stated so that a client, and the
+    # Exactly one of item and bundle, non-empty (cases.targets.application_target): stated so that a client, and the
     # schemathesis run, know it from the schema.
     model_config = ConfigDict(
         json_schema_extra={

@@ -158,8 +158,10 @@ def _time(value: str) -> datetime:
 
 def _brought(case: Case, name: str) -> list[dict[str, Any]] | None:
     """What the case's query brought under `name` (an empty group comes as NULL); None if it did not ask."""
-    rows = getattr(case, name, False)
-    return None if rows is False else rows or []
+    if not hasattr(case, name):
+        return None
+    rows: list[dict[str, Any]] | None = getattr(case, name)
+    return rows or []
 
 
 def _event(case: Case, r: dict[str, Any]) -> EventRow:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from yiwang.catalog import codes, services
+from yiwang.catalog.admin_forms import CodesField, ImportForm
 from yiwang.catalog.models import (
     Bundle,
     BundleDependency,
@@ -27,25 +27,10 @@ from yiwang.catalog.models import (
     ServiceItem,
     ServicePoint,
 )
-from yiwang.catalog.transfer import catalog_export, catalog_import
-from yiwang.catalog.transfer_excel import catalog_to_xlsx, xlsx_to_catalog
+from yiwang.catalog.transfer.excel import catalog_to_xlsx, xlsx_to_catalog
+from yiwang.catalog.transfer.exporting import catalog_export
+from yiwang.catalog.transfer.importing import catalog_import
 from yiwang.core.errors import DomainError
-
-
-class CodesField(forms.MultipleChoiceField):
-    """A multi-select code column of GB/T 39046 (stored as `1^2^3`) edited as checkboxes."""
-
-    widget = forms.CheckboxSelectMultiple
-
-    def prepare_value(self, value: Any) -> Any:
-        return codes.split_codes(value) if isinstance(value, str) else value
-
-    def has_changed(self, initial: Any, data: Any) -> bool:
-        return super().has_changed(self.prepare_value(initial), data)
-
-    def clean(self, value: Any) -> str:
-        return codes.join_codes(super().clean(value))
-
 
 # Multi-select code columns of an item version and the code list each holds.
 CODE_COLUMNS: dict[str, Any] = {"channels": codes.Channel, "recipients": codes.Recipient}
@@ -339,8 +324,7 @@ class VersionHistoryInline(admin.TabularInline):
     """版本历史."""
 
     model = ItemVersion
-    fields = ["link", "status", "change_note", "published_at", "retired_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("link", "status", "change_note", "published_at", "retired_at")
     extra = 0
     ordering = ["-version"]
     verbose_name_plural = "版本历史"
@@ -353,10 +337,6 @@ class VersionHistoryInline(admin.TabularInline):
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label="目录文件（.json 或 .xlsx）")
 
 
 @admin.register(ServiceItem)

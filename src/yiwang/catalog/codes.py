@@ -121,16 +121,6 @@ class MaterialForm(models.TextChoices):
     BOTH = "both", "纸质或电子"
 
 
-class StaffRole(models.TextChoices):
-    """工作人员角色."""
-
-    WINDOW_CLERK = "window_clerk", "综合窗口人员"
-    OFFICER = "officer", "审批人员"
-    DEPARTMENT_HEAD = "department_head", "部门负责人"
-    CATALOG_ADMIN = "catalog_admin", "事项管理员"
-    SUPERVISOR = "supervisor", "效能监察人员"
-
-
 class ServicePointKind(models.TextChoices):
     CENTRE = "centre", "政务服务中心"
     BRANCH = "branch", "分中心（街道便民服务中心）"

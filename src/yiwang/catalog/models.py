@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from yiwang.accounts.roles import StaffRole
 from yiwang.catalog import codes
 from yiwang.core.identifiers import validate_region_code, validate_uscc
 
@@ -304,7 +305,7 @@ class ProcessStep(models.Model):
     )
     order = models.PositiveSmallIntegerField("顺序")
     name = models.CharField("环节名称", max_length=50)
-    role = models.CharField("办理角色", max_length=20, choices=codes.StaffRole.choices)
+    role = models.CharField("办理角色", max_length=20, choices=StaffRole.choices)
     department = models.ForeignKey(
         Department,
         verbose_name="办理部门",

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from yiwang.accounts.roles import StaffRole
 from yiwang.catalog import codes, selectors
 from yiwang.catalog.models import Bundle, Department, Fee, ItemVersion, Material
 from yiwang.core.schemas import timestamp
@@ -119,7 +120,7 @@ def item_guide(version: ItemVersion) -> dict[str, Any]:
         {
             "order": s.order,
             "name": s.name,
-            "role": code_label(s.role, codes.StaffRole),
+            "role": code_label(s.role, StaffRole),
             "department": department_ref(s.department or department),
             "limit_days": s.limit_days,
             "description": s.description,

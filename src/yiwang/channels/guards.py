@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
+from yiwang.accounts.models import User
 from yiwang.accounts.policy import Permission, allows, declare, who_may
 from yiwang.accounts.policy import public as public  # re-exported: pages import their guards here
 
@@ -44,3 +45,11 @@ def denied(response: HttpResponse) -> HttpResponse:
     """Mark a 403 as the policy's (not an object rule's): for operators reading logs, and tests."""
     response["X-Denied-By"] = "policy"
     return response
+
+
+def current_user(request: HttpRequest) -> User:
+    """The signed-in account (the views behind `applicant_required` are never anonymous)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionError("not signed in")
+    return user

@@ -18,7 +18,7 @@ from yiwang.accounts.models import ApiToken
 from yiwang.accounts.policy import Permission
 from yiwang.accounts.selectors import RealNameRequired
 from yiwang.accounts.services import sign_out_everywhere as sign_out_everywhere_service
-from yiwang.channels.guards import page_requires
+from yiwang.channels.guards import current_user, page_requires
 from yiwang.core.pagination import paginate
 from yiwang.licences.selectors import holder_wallet, wallet_entry
 from yiwang.sharing.selectors import (
@@ -69,7 +69,7 @@ def _real_name_required(request: HttpRequest, exc: RealNameRequired, nav: str) -
 @page_requires(Permission.DATA_USES_OWN)
 def data_uses(request: HttpRequest) -> HttpResponse:
     try:
-        page = paginate(request, data_uses_of(request.user), _page_number(request))
+        page = paginate(request, data_uses_of(current_user(request)), _page_number(request))
     except RealNameRequired as exc:
         return _real_name_required(request, exc, "me")
     rows = [
@@ -92,7 +92,7 @@ def data_uses(request: HttpRequest) -> HttpResponse:
 def my_licences(request: HttpRequest) -> HttpResponse:
     """我的证照: the holder's e-licences with status, validity, PDF and the public verification link."""
     try:
-        page = paginate(request, holder_wallet(request.user), _page_number(request))
+        page = paginate(request, holder_wallet(current_user(request)), _page_number(request))
     except RealNameRequired as exc:
         return _real_name_required(request, exc, "licences")
     today = timezone.localdate()

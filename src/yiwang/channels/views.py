@@ -13,9 +13,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from yiwang.catalog import codes, presenters, selectors
-from yiwang.channels import reads
+from yiwang.channels import application_form, reads
 from yiwang.channels.filters import MAX_PAGE, parse_item_filters
-from yiwang.channels.formsheet import sheet_rows
 from yiwang.channels.guards import public
 from yiwang.core.errors import NotFound
 from yiwang.core.pagination import Page, paginate
@@ -162,7 +161,9 @@ def _form_sheet(request: HttpRequest, code: str, *, sample: bool) -> HttpRespons
         "item": version.item,
         "department": version.item.department,
         "schema": schema,
-        "rows": sheet_rows(schema, sample=sample),
+        "rows": application_form.sheet_rows(
+            schema, data=application_form.example_data(schema) if sample else None
+        ),
         "sample": sample,
     }
     return render(request, "channels/form_sheet.html", context)

@@ -7,11 +7,12 @@ from pathlib import Path
 
 
 def env_str(name: str, default: str = "") -> str:
-    """A string setting; `NAME_FILE` (a path) wins so secrets can come from mounted files."""
+    """A string setting; `NAME_FILE` (a path) wins so secrets can come from mounted files. Set but empty
+    (`DATABASE_URL= yiwang …`) counts as unset, as in most shells' `${NAME:-default}`."""
     file_path = os.environ.get(f"{name}_FILE")
     if file_path:
         return Path(file_path).read_text(encoding="utf-8").strip()
-    return os.environ.get(name, default)
+    return os.environ.get(name) or default
 
 
 def env_bool(name: str, default: bool = False) -> bool:

@@ -29,6 +29,12 @@ class ValidationFailed(DomainError):
         super().__init__(code, message, fields)
 
 
+class Forbidden(DomainError):
+    """The caller may not do this (HTTP 403)."""
+
+    status = 403
+
+
 class NotFound(DomainError):
     status = 404
 

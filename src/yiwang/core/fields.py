@@ -12,7 +12,8 @@ are refused with a FieldError rather than silently answering wrongly.
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import FieldError
@@ -20,57 +21,22 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Lookup
 from django.db.models.expressions import Col
-from django.db.models.query_utils import DeferredAttribute
 
 from yiwang.core import protection
 
 CIPHERTEXT_LENGTH = 128  # prefix + base64(12 + len + 16): room for values up to ~60 bytes
 
 
-class Sealed:
-    """An encrypted column's stored value, not opened yet (core.compiled loads instances so)."""
-
-    __slots__ = ("stored",)
-
-    def __init__(self, stored: str) -> None:
-        self.stored = stored
-
-    def __repr__(self) -> str:
-        return "<sealed>"
-
-
-class SealedAttribute(DeferredAttribute):
-    """Opens a Sealed value on first read and keeps what it opened: a value nobody reads is never
-    decrypted. A data descriptor (it has __set__), so every read passes here; the value stays under
-    the field's own name, so Django's save, refresh and deferred-field logic see a loaded field."""
-
-    def __get__(self, instance: Any, cls: Any = None) -> Any:
-        if instance is None:
-            return self
-        data = instance.__dict__
-        attname = self.field.attname
-        if attname not in data:
-            return super().__get__(instance, cls)
-        value = data[attname]
-        if type(value) is Sealed:
-            value = data[attname] = self.field.from_db_value(value.stored, None, None)
-        return value
-
-    def __set__(self, instance: Any, value: Any) -> None:
-        instance.__dict__[self.field.attname] = value
-
-
 class EncryptedField(models.CharField):
     """A short personal identifier (ID number, mobile number), SM4-encrypted at rest."""
 
-    descriptor_class = SealedAttribute
     supported_lookups = frozenset({"exact", "iexact", "in", "isnull"})
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", CIPHERTEXT_LENGTH)
         super().__init__(*args, **kwargs)
 
-    def deconstruct(self) -> tuple[str, str, list[Any], dict[str, Any]]:
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
         name, path, args, kwargs = super().deconstruct()
         if kwargs.get("max_length") == CIPHERTEXT_LENGTH:
             del kwargs["max_length"]
@@ -100,7 +66,7 @@ class BlindIndexField(models.CharField):
         kwargs.setdefault("editable", False)
         super().__init__(*args, **kwargs)
 
-    def deconstruct(self) -> tuple[str, str, list[Any], dict[str, Any]]:
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
         name, path, args, kwargs = super().deconstruct()
         kwargs["source"] = self.source
         for key, default in (("max_length", 64), ("null", True), ("editable", False)):
@@ -140,12 +106,12 @@ class EncryptedExact(Lookup):
     lookup_name = "exact"
     prepare_rhs = False
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[str | int, ...]]:
         sql, params = compiler.compile(_index_column(self.lhs))
         if self.rhs in ("", None):
             # Blank values have no index: match the rows whose index is empty too.
-            return f"{sql} IS NULL", list(params)
-        return f"{sql} = %s", [*params, _index_value(self.rhs)]
+            return f"{sql} IS NULL", tuple(params)
+        return f"{sql} = %s", (*params, _index_value(self.rhs))
 
 
 @EncryptedField.register_lookup
@@ -158,27 +124,31 @@ class EncryptedIn(Lookup):
     lookup_name = "in"
     prepare_rhs = False
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[str | int, ...]]:
         sql, params = compiler.compile(_index_column(self.lhs))
         values = sorted({_index_value(v) for v in self.rhs if v not in ("", None)})
         if not values:
-            return "1 = 0", []
+            return "1 = 0", ()
         placeholders = ", ".join(["%s"] * len(values))
-        return f"{sql} IN ({placeholders})", [*params, *values]
+        return f"{sql} IN ({placeholders})", (*params, *values)
 
 
 EMPTY_OBJECT = "{}"
 
+if TYPE_CHECKING:
+    # django-stubs would type the value as a TextField's str; in Python it is the decoded object.
+    _JSONTextField = models.TextField[dict[str, Any], dict[str, Any]]
+else:
+    _JSONTextField = models.TextField
 
-class EncryptedJSONField(models.TextField):
+
+class EncryptedJSONField(_JSONTextField):
     """JSON that carries personal data (application forms, handed-over data, licence face data):
     SM4-encrypted as a whole. Never queried inside in SQL, so nothing is lost by encrypting it.
 
     An empty object is stored as `{}`, unsealed: its ciphertext would tell as much (GCM keeps the
     length), and most case events carry none — a status read decrypted one per event.
     """
-
-    descriptor_class = SealedAttribute
 
     def get_lookup(self, lookup_name: str) -> type[Lookup] | None:
         if lookup_name != "isnull":
@@ -215,5 +185,5 @@ class EncryptedJSONField(models.TextField):
         # Fixtures and backups carry the structure itself, as for Django's JSONField.
         return self.value_from_object(obj)
 
-    def formfield(self, **kwargs: Any) -> Any:
+    def formfield(self, form_class: Any = None, choices_form_class: Any = None, **kwargs: Any) -> Any:
         return forms.JSONField(**{"encoder": DjangoJSONEncoder, **kwargs})

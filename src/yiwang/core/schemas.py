@@ -26,7 +26,7 @@ class Out(BaseModel):
     """An API answer made of plain dicts, validated by pydantic-core alone.
 
     ninja's `Schema` reads every nested object through its ORM attribute getter, one Python call per
-    field: checking an application's status answer took 275 µs of CPU that way and takes 42 µs here.
+    field; the presenters have already read what the answer needs.
     """
 
 
@@ -34,8 +34,7 @@ def answer(schema: type[Out], data: dict[str, Any], status: int = 200) -> HttpRe
     """`data` checked against `schema` and written as JSON by pydantic-core.
 
     The operation still declares `schema` as its response (the OpenAPI document is unchanged); this
-    only skips ninja's generic path — a wrapper model around the answer, then Python's json module —
-    which cost an application's status read 190 µs of CPU against 30 µs here.
+    only skips ninja's generic path — a wrapper model around the answer, then Python's json module.
     """
     return HttpResponse(
         schema.model_validate(data).model_dump_json(),

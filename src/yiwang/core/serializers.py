@@ -25,8 +25,8 @@ class LosslessJSONEncoder(DjangoJSONEncoder):
 
 
 class Serializer(django_json.Serializer):
-    def _init_options(self) -> None:
-        super()._init_options()
+    def start_serialization(self) -> None:
+        super().start_serialization()  # sets up json_kwargs, before any object is written
         self.json_kwargs["cls"] = LosslessJSONEncoder
 
 

@@ -1,8 +1,9 @@
-"""The demo catalog of the fictional 示范市, as a `catalog_import` document.
+"""The demo catalog of the fictional 示范市: `data/catalog.json`, exactly as `yiwang catalog_export` writes
+it, so `yiwang catalog_import` reads it as it is.
 
-    from yiwang.catalog.transfer import catalog_import
-    from yiwang.demo.catalog_data import demo_catalog
-    catalog_import(demo_catalog())
+To change the demo catalog, edit it in the admin of a database loaded with `yiwang load_demo` (or edit the
+file), then write it back with `yiwang catalog_export -o src/yiwang/demo/data/catalog.json`;
+tests/demo/city/test_load_demo.py checks that the file is what an export of the loaded demo writes.
 
 Region codes are borrowed from GB/T 2260 (city 330100) so identifiers validate; every name, USCC and
 phone number is made up, except 12345, the real citizen hotline used as the complaint phone.
@@ -12,46 +13,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from yiwang.demo.catalog import (
-    bundles,
-    business,
-    housing,
-    infrastructure,
-    livelihood,
-    public_security,
-    social_security,
-    traffic,
-)
-from yiwang.demo.catalog.departments import DEPARTMENTS, SERVICE_POINTS, department_rows
-from yiwang.demo.catalog.licences import LICENCE_TYPES
+from yiwang.demo.data_files import demo_data
 
-__all__ = ["DEPARTMENTS", "LICENCE_TYPES", "demo_catalog", "demo_items"]
-
-
-def demo_items() -> list[dict[str, Any]]:
-    """Every service item, grouped by department as the modules define them."""
-    return [
-        *public_security.items(),
-        *traffic.items(),
-        *business.items(),
-        *social_security.items(),
-        *housing.items(),
-        *livelihood.items(),
-        *infrastructure.items(),
-    ]
+CATALOG_FILE = "catalog.json"
 
 
 def demo_catalog() -> dict[str, Any]:
     """The whole demo catalog: departments, service points, published items and bundles (一件事)."""
-    items = demo_items()
-    codes_by_name = {row["versions"][0]["name"]: row["code"] for row in items}
-    if len(codes_by_name) != len(items):
-        raise ValueError("demo item names must be unique")
-    return {
-        "format": "yiwang.catalog",
-        "format_version": 1,
-        "departments": department_rows(),
-        "service_points": [dict(point) for point in SERVICE_POINTS],
-        "items": items,
-        "bundles": bundles.bundles(codes_by_name),
-    }
+    document: dict[str, Any] = demo_data(CATALOG_FILE)
+    return document
+
+
+def demo_items() -> list[dict[str, Any]]:
+    """Every service item of the demo catalog, in the export's order (by code)."""
+    items: list[dict[str, Any]] = demo_catalog()["items"]
+    return items

@@ -155,7 +155,11 @@ def _referenced() -> Q:
     else comes to reference documents, found from the relations themselves rather than listed here."""
     referenced = Q()
     for relation in Document._meta.get_fields(include_hidden=True):
-        if isinstance(relation, ForeignObjectRel) and (relation.one_to_many or relation.one_to_one):
+        if (
+            isinstance(relation, ForeignObjectRel)
+            and (relation.one_to_many or relation.one_to_one)
+            and not isinstance(relation.related_model, str)
+        ):
             rows = relation.related_model._base_manager.filter(**{relation.field.name: OuterRef("pk")})
             referenced |= Q(Exists(rows))
     return referenced

@@ -1,7 +1,8 @@
-"""电子证照 API (shared/API.md): public verification, the holder's licence and its PDF, 我的证照.
+"""电子证照 API (shared/API.md): public verification, the holder's licence PDF, 我的证照. A licence's
+full data and a holder's licences, which staff also read for a case, are `api.licence_reads`.
 
-The identifier contains dots, so the `.pdf` route is declared before the plain one: Django tries
-URL patterns in order and `{identifier}` alone would also match "….U.pdf".
+The identifier contains dots, so this router is mounted before that one: Django tries URL patterns
+in order, and `{identifier}` alone would also match "….U.pdf".
 """
 
 from __future__ import annotations
@@ -16,13 +17,10 @@ from ninja import Path, Query, Router, Schema
 from pydantic import Field, WithJsonSchema
 
 from yiwang.accounts.auth import api_auth
-from yiwang.accounts.policy import Permission, api_requires, public
-from yiwang.accounts.selectors import require_real_name
-from yiwang.audit.services import personal_data_read
+from yiwang.accounts.policy import ApiRequest, Permission, api_requires, public
 from yiwang.core.pagination import paginate
 from yiwang.licences import presenters, selectors, services
 from yiwang.licences.identifiers import MAX_LENGTH
-from yiwang.sharing.services import data_read_authorise, own_code
 
 router = Router(tags=["电子证照"])
 
@@ -62,39 +60,6 @@ class VerifyOut(Schema):
     message: str
 
 
-class FaceRowOut(Schema):
-    name: str
-    title: str
-    value: str
-
-
-class LicenceOut(Schema):
-    identifier: str
-    type_code: str
-    type_name: str
-    name: str
-    number: str
-    holder_name: str
-    holder_code: str
-    holder_code_type: str
-    issuer_name: str
-    issuer_code: str
-    issued_on: date
-    valid_from: date
-    valid_until: date | None
-    status: str
-    status_label: str
-    currently_valid: bool
-    version: int
-    jurisdiction: str
-    data: list[FaceRowOut]
-    case_number: str | None
-    digest: str
-    signature: str
-    key_fingerprint: str
-    verify_url: str
-
-
 class WalletLicenceOut(Schema):
     identifier: str
     type_code: str
@@ -125,16 +90,6 @@ class WalletIn(Schema):
     page: int = Field(1, ge=1, le=10_000)
 
 
-class UseIn(Schema):
-    reason: str = Field("", max_length=200, description="申请事由（工作人员必填，≤200 字）")
-    case: str = Field("", max_length=40, description="办件编号（工作人员必填）")
-
-
-class ListIn(UseIn):
-    holder: str = Field("", max_length=18, description="持证主体代码；省略时为本人")
-    type: str = Field("", max_length=40, description="证照类型代码")
-
-
 @router.get(
     "/me/licences",
     response=WalletPage,
@@ -142,7 +97,7 @@ class ListIn(UseIn):
     summary="我的证照：本人（或所代表企业）持有的电子证照，含状态、有效期、下载与核验链接；须已实名认证",
 )
 @api_requires(Permission.LICENCES_OWN)
-def my_licences(request: HttpRequest, filters: Query[WalletIn]) -> dict[str, Any]:
+def my_licences(request: ApiRequest, filters: Query[WalletIn]) -> dict[str, Any]:
     page = paginate(request, selectors.holder_wallet(request.auth), filters.page)
     return {
         "items": [_wallet_item(request, selectors.wallet_entry(licence)) for licence in page.rows],
@@ -193,76 +148,10 @@ def verify_licence(request: HttpRequest, identifier: Identifier) -> dict[str, An
     summary="电子证照 PDF（仅持证人本人），附核验二维码",
 )
 @api_requires(Permission.LICENCES_OWN)
-def get_licence_pdf(request: HttpRequest, identifier: Identifier) -> HttpResponse:
+def get_licence_pdf(request: ApiRequest, identifier: Identifier) -> HttpResponse:
     from yiwang.licences.pdf import licence_pdf
 
     filename, content = licence_pdf(selectors.licence_for_holder(request.auth, identifier))
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
     return response
-
-
-@router.get(
-    "/licences/{identifier}",
-    response=LicenceOut,
-    auth=api_auth,
-    summary="电子证照详情（仅持证人本人）",
-)
-@api_requires(Permission.LICENCES_OWN)
-def get_licence(request: HttpRequest, identifier: Identifier, use: Query[UseIn]) -> dict[str, Any]:
-    user = request.auth
-    if user.kind != "staff":
-        return presenters.licence_detail(selectors.licence_for_holder(user, identifier))
-    # 用证: a department reads a licence only with a stated reason for a case of its own; logged either way.
-    licence = selectors.licence_get(identifier)
-    grant = data_read_authorise(
-        actor=user,
-        holder_code=licence.holder_code,
-        reason=use.reason,
-        case_number=use.case,
-        licence_identifier=licence.identifier,
-        fields=[f["name"] for f in licence.licence_type.data_fields],
-        action="view",
-    )
-    personal_data_read(
-        actor=user,
-        obj=licence,
-        view="api.licence",
-        label=licence.identifier,
-        detail={"case": use.case, "use_log_seq": grant.use.seq if grant.use else None},
-    )
-    return presenters.licence_detail(licence)
-
-
-@router.get(
-    "/licences",
-    response=list[LicenceOut],
-    auth=api_auth,
-    summary="持证主体的电子证照：本人的；工作人员须说明事由和办件编号，且须经授权或有法定依据（均记入用数记录）",
-)
-@api_requires(Permission.LICENCES_OWN)
-def list_licences(request: HttpRequest, filters: Query[ListIn]) -> list[dict[str, Any]]:
-    user = request.auth
-    require_real_name(user, selectors.READ_LICENCES)  # a no-op for staff: their reads are granted below
-    holder = (filters.holder or own_code(user)).strip().upper()
-    grant = data_read_authorise(
-        actor=user,
-        holder_code=holder,
-        reason=filters.reason,
-        case_number=filters.case,
-        fields=["*"],
-        action="query",
-    )
-    licences = list(selectors.holder_licences(holder, type_code=filters.type)[:100])
-    personal_data_read(
-        actor=user,
-        obj=None,
-        view="api.licences",
-        label=holder,
-        detail={
-            "case": filters.case,
-            "use_log_seq": grant.use.seq if grant.use else None,
-            "licences": [licence.identifier for licence in licences],
-        },
-    )
-    return [presenters.licence_detail(licence) for licence in licences]

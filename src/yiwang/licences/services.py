@@ -2,6 +2,7 @@
 
 - `licence_issue(case=…)`: a completed, approved case whose item's result is a licence type in the
   catalogue issues that licence into the library, signed by the case's department. Idempotent per case.
+  Cases call it (licences sits below cases): what it reads of a case is `IssuingCase`.
 - `licence_create(…)`: the one place a licence is built, identified, signed and stored.
 - `licence_change_status(…)`: the status lifecycle; the status is not part of the signed data.
 - `licence_verify(licence)`: recompute the canonical digest and check the signature.
@@ -13,15 +14,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from yiwang.catalog.models import Department
+from yiwang.catalog.models import Department, ItemVersion
 from yiwang.core.digests import sm3_hex
 from yiwang.core.errors import Conflict, ValidationFailed
 from yiwang.core.identifiers import normalize_id_number, normalize_uscc
+from yiwang.core.sequences import next_value
 from yiwang.licences import signing
 from yiwang.licences.identifiers import build_identifier
 from yiwang.licences.models import (
@@ -36,7 +38,6 @@ from yiwang.licences.models import (
 
 if TYPE_CHECKING:
     from yiwang.accounts.models import User
-    from yiwang.cases.models import Case
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +64,36 @@ STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
     ),
     LicenceStatus.OTHER: frozenset(LicenceStatus.values) - {LicenceStatus.OTHER},
 }
+
+
+class IssuingApplication(Protocol):
+    """The application a case belongs to, as issuing reads it: its applicant holds the licence."""
+
+    @property
+    def applicant_name(self) -> str: ...
+    @property
+    def applicant_id_number(self) -> str: ...
+    @property
+    def applicant_id_type(self) -> str: ...
+
+
+class IssuingCase(Protocol):
+    """办件 as issuing and revoking read it; `cases.models.Case` is one."""
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def number(self) -> str: ...
+    @property
+    def result(self) -> dict[str, Any]: ...
+    @property
+    def data(self) -> dict[str, Any]: ...
+    @property
+    def department(self) -> Department: ...
+    @property
+    def item_version(self) -> ItemVersion: ...
+    @property
+    def application(self) -> IssuingApplication: ...
 
 
 # ---- keys --------------------------------------------------------------------------------------
@@ -115,19 +146,18 @@ def _new_key(department: Department) -> DepartmentKey:
 
 
 @transaction.atomic
-def licence_issue(*, case: Case) -> Licence | None:
+def licence_issue(*, case: IssuingCase) -> Licence | None:
     """发证: issue the licence a completed, approved case results in; the same licence if already issued.
 
-    Returns None when the case issues no licence: not approved, its item has no result licence
-    type, or that type is not in the catalogue (logged, so the catalogue can be fixed).
+    Returns None when the case issues no licence: no approving decision in its result (a case gets
+    its result as it completes), its item has no result licence type, or that type is not in the
+    catalogue (logged, so the catalogue can be fixed).
     """
-    from yiwang.cases.states import CaseStatus
-
-    existing = Licence.objects.filter(case=case).first()
+    existing = Licence.objects.filter(case_id=case.pk).first()
     if existing is not None:
         return existing
     result = case.result or {}
-    if case.status != CaseStatus.COMPLETED or result.get("decision") != "approved":
+    if result.get("decision") != "approved":
         return None
     code = case.item_version.result_licence_type
     if not code:
@@ -158,7 +188,7 @@ def licence_issue(*, case: Case) -> Licence | None:
             )
     except IntegrityError:
         # Issued concurrently for the same case: the unique constraint kept one; return it.
-        existing = Licence.objects.filter(case=case).first()
+        existing = Licence.objects.filter(case_id=case.pk).first()
         if existing is None:
             raise
         return existing
@@ -218,7 +248,7 @@ def licence_create(
     valid_from: date | None = None,
     valid_until: Any = None,
     jurisdiction: str = "",
-    case: Case | None = None,
+    case: IssuingCase | None = None,
     version: int = 1,
 ) -> Licence:
     """入库: identify, sign and store a licence.
@@ -226,8 +256,6 @@ def licence_create(
     `valid_until` None means "from the type's validity_years" (long-term when it has none);
     pass `LONG_TERM` for a long-term licence of a type that normally expires.
     """
-    from yiwang.cases.numbers import next_value
-
     holder_code = _holder_code(holder_code, holder_code_type)
     if len(number) > NUMBER_MAX_LENGTH:
         raise ValidationFailed({"number": [f"证照编号不能超过 {NUMBER_MAX_LENGTH} 个字符"]})
@@ -260,7 +288,7 @@ def licence_create(
         serial=serial,
         jurisdiction=jurisdiction or issuer.region_code,
         data={k: _face_text(v) for k, v in data.items()},
-        case=case,
+        case_id=case.pk if case is not None else None,
         key=key,
     )
     licence.digest = sm3_hex(signing.canonical_bytes(signed_payload(licence)))
@@ -340,12 +368,12 @@ def licence_change_status(
     return licence
 
 
-def licence_revoke_for_case(*, case: Case, reason: str, actor: User | None = None) -> Licence | None:
+def licence_revoke_for_case(*, case: IssuingCase, reason: str, actor: User | None = None) -> Licence | None:
     """撤销: revoke the licence a case issued (e.g. its 告知承诺 proved false); None if it issued none.
 
     A licence already revoked, cancelled or otherwise final is left as it is.
     """
-    licence = Licence.objects.filter(case=case).first()
+    licence = Licence.objects.filter(case_id=case.pk).first()
     identifier = (case.result or {}).get("licence_identifier")
     if licence is None and identifier:
         licence = Licence.objects.filter(identifier=identifier).first()

@@ -156,7 +156,7 @@ def _verify(public_key: str, digest: str, signature: str) -> bool:
 @lru_cache(maxsize=8192)
 def _verify_cached(public_key: str, digest: str, signature: str) -> bool:
     # Verification is a pure function of its three arguments, and costs two scalar multiplications
-    # in pure Python (~25 ms): the public verification page would otherwise pay it on every scan.
+    # in pure Python: the public verification page would otherwise pay them on every scan.
     return _verify(public_key, digest, signature)
 
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from yiwang.accounts.auth import api_auth
-from yiwang.accounts.policy import Permission, api_requires
+from yiwang.accounts.policy import ApiRequest, Permission, api_requires
 from yiwang.core.pagination import paginate
 from yiwang.sharing.selectors import (
     data_use_basis_label,
@@ -55,7 +54,7 @@ class PageIn(Schema):
     summary="谁用了我的数据：每一次查询、调取（含被拒绝的，含本人申请时的免提交调取）；须已实名认证",
 )
 @api_requires(Permission.DATA_USES_OWN)
-def my_data_uses(request: HttpRequest, filters: Query[PageIn]) -> dict[str, Any]:
+def my_data_uses(request: ApiRequest, filters: Query[PageIn]) -> dict[str, Any]:
     page = paginate(request, data_uses_of(request.auth), filters.page)
     return {
         "items": [

@@ -59,14 +59,3 @@ class DataUse(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.department_name or self.actor_name} {self.get_outcome_display()}"
-
-
-class ChainHead(models.Model):
-    """The last appended row of a chain; appends lock it so the chain stays a line, never a tree."""
-
-    name = models.CharField(max_length=20, primary_key=True)
-    seq = models.BigIntegerField(default=0)
-    hash = models.CharField(max_length=64)
-
-    def __str__(self) -> str:
-        return f"{self.name}@{self.seq}"

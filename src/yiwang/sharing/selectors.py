@@ -5,9 +5,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from yiwang.accounts.models import User, UserKind
-from yiwang.accounts.selectors import require_real_name
+from yiwang.accounts.selectors import holder_code, require_real_name
 from yiwang.sharing.models import Basis, DataUse, Outcome
-from yiwang.sharing.services import own_code
 
 READ_DATA_USES = "查看用数记录"
 OWN_APPLICATION_USE = "本人申请使用"
@@ -22,7 +21,7 @@ def data_uses_of(user: User) -> QuerySet[DataUse]:
     logged (sharing.services), but the append-only log still holds the ones written before, each with
     a stranger's text under the holder's name."""
     require_real_name(user, READ_DATA_USES)
-    code = own_code(user)
+    code = holder_code(user)
     if not code:
         return DataUse.objects.none()
     return (

@@ -1,5 +1,6 @@
 """共享用数: a department reads a holder's licences or data only with a stated reason, for a case of
-theirs, when the holder authorised it in that application or the item's legal basis grants it.
+theirs, when the holder authorised it in that application or the item's legal basis grants it. Which
+case that is, cases finds (`cases.data_reads`) and hands over as a `CaseOnFile`.
 Every staff read — granted or refused — is appended to the hash-chained use log first. An applicant
 asking for someone else's data is refused before the log is touched (and throttled): that is not a use
 of the holder's data, and logging it would let anyone write into anyone's 谁用了我的数据.
@@ -18,10 +19,9 @@ from typing import NoReturn
 from django.conf import settings
 from django.db import transaction
 
+from yiwang.accounts import selectors as accounts
 from yiwang.accounts.models import User, UserKind
 from yiwang.accounts.throttle import Rule, Throttled, throttle_fail, throttle_wait
-from yiwang.cases.access import visible_cases
-from yiwang.cases.models import Case
 from yiwang.core.errors import DomainError, ValidationFailed
 from yiwang.sharing import chain
 from yiwang.sharing.models import Basis, DataUse, Outcome
@@ -34,18 +34,18 @@ class SharingRefused(DomainError):
 
 
 @dataclass(frozen=True)
+class CaseOnFile:
+    """办件: the case a staff member names for a read, found among their own department's cases."""
+
+    applicant_code: str  # the applicant's ID number or USCC
+    holder_authorised: bool  # consented to sharing in the application, or took a licence from the library
+    legal_basis: str  # the item's 共享依据; blank when it has none
+
+
+@dataclass(frozen=True)
 class Grant:
     basis: str
     use: DataUse | None
-    case: Case | None = None
-
-
-def own_code(user: User) -> str:
-    if user.kind == UserKind.PERSON:
-        return user.id_number or ""
-    if user.kind == UserKind.LEGAL:
-        return user.uscc or ""
-    return ""
 
 
 def data_read_authorise(
@@ -54,12 +54,14 @@ def data_read_authorise(
     holder_code: str,
     reason: str = "",
     case_number: str = "",
+    case: CaseOnFile | None = None,
     licence_identifier: str = "",
     fields: list[str] | None = None,
     action: str = "query",
 ) -> Grant:
     """Decide whether `actor` may read `holder_code`'s data; log a staff member's decision; raise 403
-    (429 for an applicant refused too often) if refused."""
+    (429 for an applicant refused too often) if refused. `case` is the case numbered `case_number` as
+    `cases.data_reads.case_for_data_read` found it for the actor, None when it is not theirs."""
     holder_code = holder_code.strip().upper()
     reason = (reason or "").strip()
     fields = list(fields or [])
@@ -78,7 +80,7 @@ def data_read_authorise(
         )
 
     if actor.kind != UserKind.STAFF:
-        if holder_code and holder_code == own_code(actor).upper():
+        if holder_code and holder_code == accounts.holder_code(actor).upper():
             return Grant(Basis.HOLDER_SELF, None)  # one's own data: nobody else's use to record
         _refuse_foreign_read(actor)
     problems: dict[str, list[str]] = {}
@@ -90,19 +92,13 @@ def data_read_authorise(
         problems["case"] = ["须填写办件编号"]
     if problems:
         refuse("未说明申请事由或办件编号", problems)
-    case = (
-        visible_cases(actor)
-        .select_related("application", "item_version", "department")
-        .filter(number=case_number, department_id=actor.department_id)
-        .first()
-    )
     if case is None:
         refuse("不是本部门经办的办件")
-    if case.application.applicant_id_number.upper() != holder_code:
+    if case.applicant_code.upper() != holder_code:
         refuse("所查询主体不是该办件的申请人")
-    if case.application.sharing_consent or case.application.materials.exclude(licence_identifier="").exists():
+    if case.holder_authorised:
         basis = Basis.HOLDER_AUTHORISED
-    elif case.item_version.sharing_basis.strip():
+    elif case.legal_basis.strip():
         basis = Basis.LEGAL_BASIS
     else:
         refuse("申请人未授权共享，且该事项无法定共享依据")
@@ -119,7 +115,6 @@ def data_read_authorise(
             Outcome.GRANTED,
             basis,
         ),
-        case,
     )
 
 

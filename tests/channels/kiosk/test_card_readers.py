@@ -8,8 +8,8 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from tests.kiosk.helpers import PIN, make_kiosk_citizen
+from yiwang.channels.kiosk.card_readers import CardData, CardReader, get_reader, reader_class
 from yiwang.channels.kiosk.contrib.keypad import KeypadReader
-from yiwang.channels.kiosk.readers import CardData, CardReader, get_reader, reader_class
 from yiwang.core.masking import mask_id_number
 
 LOGIN = reverse("kiosk:login")

@@ -8,6 +8,7 @@ import pytest
 
 from tests.channels.portal.conftest import form_post, pdf, row, upload, uploaded_id
 from tests.factories import make_document, make_item, make_staff
+from yiwang.accounts.roles import StaffRole
 from yiwang.cases.models import Application, ApplicationMaterial
 from yiwang.catalog import codes
 
@@ -328,7 +329,7 @@ def test_an_unknown_item_is_a_friendly_404(client, world):
 
 def test_staff_get_403_for_the_upload_endpoint_too(client, world):
     identity, _premises = _materials(world)
-    client.force_login(make_staff(codes.StaffRole.OFFICER, department=world.department))
+    client.force_login(make_staff(StaffRole.OFFICER, department=world.department))
 
     assert upload(client, identity).status_code == 403
 

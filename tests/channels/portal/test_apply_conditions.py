@@ -17,12 +17,15 @@ from yiwang.cases.models import Application
 from yiwang.catalog import codes
 from yiwang.catalog.services import item_version_publish
 from yiwang.core.errors import DomainError
-from yiwang.demo.catalog.common import ADDRESS_WHEN_MAILED
 from yiwang.demo.catalog_data import demo_items
 
 pytestmark = pytest.mark.django_db
 
 MAILED_MESSAGE = "证件领取方式为“邮寄送达”时必填"
+ADDRESS_WHEN_MAILED = {  # as the demo forms say it
+    "if": {"properties": {"delivery_method": {"const": "邮寄送达"}}, "required": ["delivery_method"]},
+    "then": {"required": ["address"]},
+}
 ON_SITE_PHOTO = {
     "name": "近期正面免冠彩色照片",
     "source": codes.MaterialSource.ONSITE,

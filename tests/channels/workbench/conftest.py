@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.factories import FORM_SCHEMA, make_bundle, make_department, make_item, make_staff
-from yiwang.catalog import codes
+from yiwang.accounts.roles import StaffRole
 from yiwang.catalog.services import bundle_publish
 
 TEST_ID = "11010519491231002X"  # the GB 11643 test number; never a real person's
@@ -30,7 +30,7 @@ def look_up(client: Any, number: str = TEST_ID, name: str = "张三", **extra: s
 
 def start(client: Any, url: str, versions: list[Any], form: dict[str, str], **extra: Any) -> Any:
     """Submit the desk's form with a scan for every material of `versions` (each paper once)."""
-    data: dict[str, Any] = {"token": uuid.uuid4().hex, **{f"form-{k}": v for k, v in form.items()}}
+    data: dict[str, Any] = {"token": uuid.uuid4().hex, **{f"f.{k}": v for k, v in form.items()}}
     seen: set[str] = set()
     for version in versions:
         for material in version.materials.order_by("order", "id"):
@@ -92,6 +92,6 @@ def newborn(world) -> Any:
     return {
         "bundle": bundle,
         "versions": [certificate, registration],
-        "health_officer": make_staff(codes.StaffRole.OFFICER, department=health),
-        "police_officer": make_staff(codes.StaffRole.OFFICER, department=police),
+        "health_officer": make_staff(StaffRole.OFFICER, department=health),
+        "police_officer": make_staff(StaffRole.OFFICER, department=police),
     }

@@ -13,7 +13,7 @@ from tests.cases.helpers import ApiUser
 from yiwang.calendar import selectors
 from yiwang.calendar.index import ARRANGEMENT_OVERRIDES_PER_YEAR
 from yiwang.calendar.models import DayOverride
-from yiwang.cases import services
+from yiwang.cases.actions import dispatch
 from yiwang.cases.models import Case
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,7 @@ def accepted_on(client, world, day: str) -> Case:
         response = world.apply(citizen)
         assert response.status_code == 201, response.content
         number = response.json()["cases"][0]["number"]
-        return services.case_act(actor=world.officer.user, number=number, action="accept", body={})
+        return dispatch.case_act(actor=world.officer.user, number=number, action="accept", body={})
 
 
 def case_page(client, world, case: Case) -> str:

@@ -56,8 +56,8 @@ def test_engine_refusals_of_a_submission_are_shown_on_the_form_row_they_concern(
     response = client.post(
         reverse("workbench:desk_start_item", args=[world.item.item.code]),
         {
-            "form-applicant_name": "张三",
-            "form-applicant_phone": "12345",
+            "f.applicant_name": "张三",
+            "f.applicant_phone": "12345",
             f"mat-{identity.id}-way": "none",
             f"mat-{premises.id}-way": "pledge",
         },
@@ -79,8 +79,8 @@ def test_a_pledge_replaces_a_paper_where_the_item_allows_it(client, world):
     response = client.post(
         reverse("workbench:desk_start_item", args=[world.item.item.code]),
         {
-            "form-applicant_name": "张三",
-            "form-applicant_phone": "13800000000",
+            "f.applicant_name": "张三",
+            "f.applicant_phone": "13800000000",
             f"mat-{identity.id}-way": "scan",
             f"mat-{identity.id}-file": scan(),
             f"mat-{premises.id}-way": "pledge",

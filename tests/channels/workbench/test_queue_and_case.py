@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from tests.channels.workbench.conftest import look_up, start
 from tests.factories import make_document
-from yiwang.cases import services
+from yiwang.cases.actions import dispatch
 from yiwang.cases.models import Application, Case, PledgeCheck
 from yiwang.cases.states import CaseStatus
 
@@ -34,7 +34,7 @@ def accepted_case(world, day: str | None = None) -> Case:
     response = world.apply()
     assert response.status_code == 201, response.content
     number = response.json()["cases"][0]["number"]
-    return services.case_act(actor=world.officer.user, number=number, action="accept", body={})
+    return dispatch.case_act(actor=world.officer.user, number=number, action="accept", body={})
 
 
 def actions_on(page: str) -> set[str]:
@@ -163,7 +163,7 @@ def test_a_409_race_shows_a_message(client, world):
     client.force_login(world.officer.user)
     page = client.get(reverse("workbench:case", args=[case.number])).content.decode()
     revision = re.search(r'name="revision" value="(\d+)"', page)[1]
-    services.case_act(actor=world.head.user, number=case.number, action="start_review", body={})
+    dispatch.case_act(actor=world.head.user, number=case.number, action="start_review", body={})
 
     response = client.post(
         reverse("workbench:case_act", args=[case.number]), {"action": "start_review", "revision": revision}
@@ -177,7 +177,7 @@ def test_a_409_race_shows_a_message(client, world):
 
 def test_an_action_the_state_no_longer_allows_is_a_message_too(client, world):
     case = accepted_case(world)
-    services.case_act(actor=world.head.user, number=case.number, action="start_review", body={})
+    dispatch.case_act(actor=world.head.user, number=case.number, action="start_review", body={})
     case.refresh_from_db()
     client.force_login(world.officer.user)
 
@@ -220,7 +220,7 @@ def test_pledge_checks_are_listed_with_due_dates_and_concluded(client, world):
         ]
     )
     number = response.json()["cases"][0]["number"]
-    services.case_act(actor=world.officer.user, number=number, action="accept", body={})
+    dispatch.case_act(actor=world.officer.user, number=number, action="accept", body={})
     check = PledgeCheck.objects.get()
     client.force_login(world.officer.user)
 
@@ -253,7 +253,7 @@ def test_pledge_check_conclusion_needs_the_engines_method_and_note(client, world
             {"material": premises.id, "pledge": True},
         ]
     )
-    services.case_act(
+    dispatch.case_act(
         actor=world.officer.user, number=response.json()["cases"][0]["number"], action="accept", body={}
     )
     check = PledgeCheck.objects.get()
@@ -279,11 +279,11 @@ def test_completing_a_prerequisite_asks_for_the_data_later_members_need(client, 
         {"applicant_name": "张三", "applicant_phone": "13800000000"},
     )
     application = Application.objects.get()
-    services.application_act(actor=world.clerk.user, number=application.number, action="accept", body={})
+    dispatch.application_act(actor=world.clerk.user, number=application.number, action="accept", body={})
     certificate = application.cases.get(item_version=newborn["versions"][0])
     officer = newborn["health_officer"]
     for action in ("start_review", "approve"):
-        services.case_act(actor=officer, number=certificate.number, action=action, body={})
+        dispatch.case_act(actor=officer, number=certificate.number, action=action, body={})
     client.force_login(officer)
     page = client.get(reverse("workbench:case", args=[certificate.number])).content.decode()
     assert "后续事项需要的办理结果数据" in page and 'name="data_certificate_number"' in page

@@ -28,7 +28,7 @@ from yiwang.accounts.models import RealNameMethod
 from yiwang.accounts.services import real_name_verify
 from yiwang.audit import services as audit
 from yiwang.audit.models import AuditAction
-from yiwang.cases import services as case_services
+from yiwang.cases import selectors as case_selectors
 from yiwang.cases.models import Application, ApplicationStatus, Case
 from yiwang.cases.notices import notice_pdf
 from yiwang.cases.notices_catalog import NOTICE_TITLES, notice_kinds
@@ -37,9 +37,9 @@ from yiwang.catalog import codes
 from yiwang.catalog import selectors as catalog_selectors
 from yiwang.catalog.presenters import material_out
 from yiwang.channels.guards import public
-from yiwang.channels.kiosk import reads
+from yiwang.channels.kiosk import selectors as kiosk_selectors
+from yiwang.channels.kiosk.card_readers import get_reader
 from yiwang.channels.kiosk.forms import KioskLoginForm
-from yiwang.channels.kiosk.readers import get_reader
 from yiwang.channels.kiosk.session import (
     GRACE_SECONDS,
     idle_seconds,
@@ -103,9 +103,11 @@ def home(request: HttpRequest) -> HttpResponse:
     if CARD_SESSION_KEY in request.session and kiosk_user(request) is None:
         del request.session[CARD_SESSION_KEY]  # a card read by someone who walked away is forgotten
     # The ranking scans a month of cases: every kiosk's home shares it for a few minutes.
-    ranked = cache.get_or_set(POPULAR_CACHE_KEY, reads.item_ids_by_recent_use, POPULAR_CACHE_SECONDS)
+    ranked = cache.get_or_set(
+        POPULAR_CACHE_KEY, kiosk_selectors.item_ids_by_recent_use, POPULAR_CACHE_SECONDS
+    )
     context = {
-        "items": reads.popular_items(ranked=ranked),
+        "items": kiosk_selectors.popular_items(ranked=ranked),
         "bye": BYE_MESSAGES.get(request.GET.get("bye", ""), ""),
     }
     return _render(request, "home.html", context)
@@ -126,7 +128,7 @@ def item_guide(request: HttpRequest, code: str) -> HttpResponse:
         "department": department,
         "materials": [material_out(m, code) for m in version.materials.all()],
         "fees": list(version.fees.all()),
-        "points": list(reads.service_points_of(version)),
+        "points": list(kiosk_selectors.service_points_of(version)),
         "qr": _qr_svg(portal_url),
         "online": version.online_depth >= codes.OnlineDepth.III,
     }
@@ -256,7 +258,7 @@ def _application_page(request: HttpRequest, *, with_notices: bool) -> HttpRespon
     assert user is not None
     raw = request.GET.get("page", "")
     number = int(raw) if raw.isdigit() and 1 <= int(raw) <= MAX_PAGE else 1
-    applications = reads.applications_of(user, with_notices=with_notices).prefetch_related(
+    applications = kiosk_selectors.applications_of(user, with_notices=with_notices).prefetch_related(
         Prefetch(
             "cases", queryset=Case.objects.select_related("item_version", "department").order_by("number")
         )
@@ -293,7 +295,7 @@ def notice(request: HttpRequest, number: str, kind: str) -> HttpResponse:
     user = kiosk_user(request)
     assert user is not None
     try:
-        application = case_services.load_application(user, number)
+        application = case_selectors.load_application(user, number)
         filename, content = notice_pdf(application, kind)
     except NotFound as exc:
         return _not_found(request, exc.message)

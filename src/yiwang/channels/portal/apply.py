@@ -2,7 +2,7 @@
 
 GET shows the page (resuming the applicant's draft if there is one). POST either saves a draft
 (`intent=draft`), discards it (`intent=discard`) or submits (`intent=submit`) through
-`cases.submission.application_submit`, the one service for submitting. Every problem the engine
+`cases.submission.submit.application_submit`, the one service for submitting. Every problem the engine
 reports is shown next to its field or material and everything typed or uploaded is kept.
 
 Each page carries its own Idempotency-Key (a hidden UUID): a double-click or a retried POST finds the
@@ -25,23 +25,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from yiwang.accounts.acting import signed_in_account
 from yiwang.accounts.models import User, UserKind
 from yiwang.accounts.selectors import RealNameRequired, is_real_name_verified
-from yiwang.cases.applicant_fields import CHECKED, bound_fields
 from yiwang.cases.formcheck import form_errors
-from yiwang.cases.submission import application_submit
+from yiwang.cases.submission.submit import application_submit
 from yiwang.catalog import selectors as catalog_selectors
 from yiwang.catalog.models import Bundle, BundleMember, ItemVersion
+from yiwang.channels import application_form
+from yiwang.channels.guards import current_user
 from yiwang.channels.portal import materials as mat
-from yiwang.channels.portal import schemaform
 from yiwang.channels.portal.drafts import Draft, DraftStore, draft_key
 from yiwang.channels.portal.formpdf import form_document
-from yiwang.channels.portal.guards import (
-    applicant_required,
-    channel_of,
-    current_user,
-    forbidden,
-    is_htmx,
-    not_found,
-)
+from yiwang.channels.portal.guards import applicant_required, channel_of, forbidden, is_htmx, not_found
 from yiwang.channels.portal.licence_offers import Holders, holders_for
 from yiwang.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from yiwang.core.masking import mask_id_number
@@ -118,7 +111,7 @@ class Target:
         if self.bundle is None:
             return self.schema
         used = {name for v in versions for name in (v.form_schema or {}).get("properties") or {}}
-        return schemaform.subset_schema(self.schema, used)
+        return application_form.subset_schema(self.schema, used)
 
 
 def item_target(version: ItemVersion) -> Target:
@@ -154,11 +147,11 @@ class Page:
     """What the apply page shows: the answers, the chosen members and materials, and every problem."""
 
     target: Target
-    raw: schemaform.Raw
+    raw: application_form.Raw
     chosen: set[str]
     rows: list[mat.MaterialRow]
     key: str
-    fields: list[schemaform.FormField] = field(default_factory=list)
+    fields: list[application_form.FormField] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # for no field: shown at the top
     member_errors: list[str] = field(default_factory=list)
     draft: Draft | None = None
@@ -256,20 +249,18 @@ def _forget_if_not_owned(user: User, row: mat.MaterialRow) -> None:
         row.document_name = document.original_name
 
 
-def _prefill(user: User, schema: dict[str, Any], founding: bool = False) -> schemaform.Raw:
+def _prefill(user: User, schema: dict[str, Any], founding: bool = False) -> application_form.Raw:
     if founding:
         known = PREFILL_FOUNDER
     else:
         known = PREFILL_PERSON if user.kind == UserKind.PERSON else PREFILL_LEGAL
-    properties = schema.get("properties") or {}
     values = {name: str(getattr(user, attribute, None) or "") for name, attribute in known.items()}
-    return {name: value for name, value in values.items() if name in properties and value}
+    return application_form.prefilled(schema, values)
 
 
 def _posted(request: HttpRequest, target: Target) -> Page:
     user = current_user(request)
-    fields = schemaform.build_fields(target.schema)
-    raw = schemaform.read_raw(request.POST, fields)
+    raw = application_form.read_raw(request.POST, target.schema)
     chosen = set(request.POST.getlist("members")) & target.optional_codes
     rows = mat.material_rows(target.versions, _holders(request, target))
     mat.read_rows(request.POST, rows)
@@ -301,7 +292,7 @@ def _submit(request: HttpRequest, target: Target, page: Page, drafts: DraftStore
     versions = target.selected(page.chosen)
     version_ids = {v.pk for v in versions}
     schema = target.schema_for(versions)
-    data = schemaform.to_data(schema, page.raw)
+    data = application_form.to_data(schema, page.raw)
     online = [r.key for r in page.rows if r.way == mat.ONLINE and r.material_for(version_ids) is not None]
     generated = ""
     if online and not form_errors(schema, data):
@@ -311,7 +302,7 @@ def _submit(request: HttpRequest, target: Target, page: Page, drafts: DraftStore
         )
     entries, sent = mat.entries_for(page.rows, version_ids, generated=generated)
     try:
-        application, _created = application_submit(
+        application = application_submit(
             actor=user,
             item=target.code if target.kind == "item" else None,
             bundle=target.code if target.kind == "bundle" else None,
@@ -322,7 +313,7 @@ def _submit(request: HttpRequest, target: Target, page: Page, drafts: DraftStore
             idempotency_key=page.key,
             sharing_consent=request.POST.get("sharing_consent") == "on",
             agent=getattr(request, "acting_person", None),
-        )
+        ).application
     except ValidationFailed as exc:
         _place_errors(page, exc.fields, sent, quiet=[] if generated else online)
     except Conflict as exc:
@@ -345,8 +336,8 @@ def _submit(request: HttpRequest, target: Target, page: Page, drafts: DraftStore
 
 
 def _place_errors(page: Page, errors: dict[str, list[str]], sent: list[str], *, quiet: list[str]) -> None:
-    fields = schemaform.build_fields(page.target.schema, raw=page.raw, owners=page.target.owners)
-    page.errors.extend(schemaform.attach_errors(fields, errors))
+    fields = application_form.build_fields(page.target.schema, raw=page.raw, owners=page.target.owners)
+    page.errors.extend(application_form.attach_errors(fields, errors))
     page.fields = fields
     page.errors.extend(mat.attach_errors(page.rows, errors, sent, quiet=quiet))
     page.member_errors.extend(errors.get("members", []))
@@ -358,7 +349,7 @@ def _place_errors(page: Page, errors: dict[str, list[str]], sent: list[str], *, 
 def _render(request: HttpRequest, page: Page) -> HttpResponse:
     target = page.target
     user = current_user(request)
-    fields = page.fields or schemaform.build_fields(target.schema, raw=page.raw, owners=target.owners)
+    fields = page.fields or application_form.build_fields(target.schema, raw=page.raw, owners=target.owners)
     members = []
     for member, version in target.pairs:
         if member is None:
@@ -393,7 +384,7 @@ def _render(request: HttpRequest, page: Page) -> HttpResponse:
     needs_real_name = any(v.real_name_required for v in target.versions)
     real_name_ok = not needs_real_name or is_real_name_verified(founder)
     if not target.founding:
-        _hold_identity_fields(fields, target.schema)
+        application_form.hold_applicant_fields(fields, target.schema)
     person = user.kind == UserKind.PERSON
     context = {
         "nav": "apply",
@@ -422,21 +413,12 @@ def _render(request: HttpRequest, page: Page) -> HttpResponse:
     return render(request, "channels/portal/apply.html", context, status=422 if page.failed else 200)
 
 
-def _hold_identity_fields(fields: list[schemaform.FormField], schema: dict[str, Any]) -> None:
-    """The applicant's name, ID number and USCC come from the account: shown, not edited."""
-    bound = bound_fields(schema)
-    for f in fields:
-        if bound.get(f.path) in CHECKED and f.value:
-            f.attrs["readonly"] = "readonly"
-            f.description = f.description or "与申请人账号一致，不可修改"
-
-
-def _error_summary(fields: list[schemaform.FormField], page: Page) -> list[dict[str, str]]:
+def _error_summary(fields: list[application_form.FormField], page: Page) -> list[dict[str, str]]:
     """Every problem, in page order, each linking to its place (GOV.UK-style error summary)."""
     items = [{"href": "", "text": message} for message in page.errors]
     if page.member_errors:
         items += [{"href": "#members", "text": message} for message in page.member_errors]
-    for f in schemaform.walk(fields):
+    for f in application_form.walk(fields):
         for message in f.errors:
             items.append({"href": f"#{f.html_id}", "text": f"{f.title}：{message}"})
     for row in page.rows:

@@ -9,7 +9,7 @@ session data it is shared by every app server and lasts as long as the sign-in s
 session needs a model in the case engine (asked for in the portal's notes), not in `channels`.
 
 Bounded: at most MAX_DRAFTS drafts per session, the oldest dropped first; values are cut to the
-sizes `schemaform` allows.
+sizes `application_form` allows.
 """
 
 from __future__ import annotations

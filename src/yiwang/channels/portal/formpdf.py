@@ -4,8 +4,8 @@
 Every item lists its application form as a required material; an applicant who fills the form in on
 line should not have to print, sign and scan it. Until the case engine accepts the form data itself
 for that material (asked for in the portal's notes), the portal lays the submitted answers out as the
-item's paper form (`formsheet`, the same rows as the printable blank form) and uploads that PDF
-through `document_upload`, like any other file the applicant gives.
+item's paper form (`application_form.sheet_rows`, the same rows as the printable blank form) and
+uploads that PDF through `document_upload`, like any other file the applicant gives.
 
 The PDF is the same bytes for the same answers on the same day, so a double-click or a retry finds
 the document already stored (documents are stored once per content) and the submission replays.
@@ -13,7 +13,6 @@ the document already stored (documents are stored once per content) and the subm
 
 from __future__ import annotations
 
-import copy
 from functools import lru_cache
 from typing import Any
 
@@ -25,24 +24,10 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from yiwang.accounts.models import User, UserKind
-from yiwang.channels.formsheet import sheet_rows
+from yiwang.channels.application_form import sheet_rows
 from yiwang.core.masking import mask_id_number
 from yiwang.documents.models import Document
 from yiwang.documents.services import document_upload
-
-
-def _filled(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
-    """The schema with each field's `examples` replaced by the applicant's answer (none: left blank)."""
-    filled = copy.deepcopy(schema)
-    for name, prop in (filled.get("properties") or {}).items():
-        if not isinstance(prop, dict):
-            continue
-        prop["examples"] = [data[name]] if name in data else []
-        if isinstance(prop.get("properties"), dict):
-            answer = data.get(name)
-            nested = _filled(prop, answer if isinstance(answer, dict) else {})
-            prop["properties"] = nested["properties"]
-    return filled
 
 
 def form_pdf(
@@ -52,7 +37,7 @@ def form_pdf(
     context = {
         "title": title,
         "departments": departments,
-        "rows": sheet_rows(_filled(schema, data), sample=True),
+        "rows": sheet_rows(schema, data=data, blank_rows=0),  # the answers only, no empty rows
         "applicant": user.name,
         "id_label": "公民身份号码" if person else "统一社会信用代码",
         "id_number": mask_id_number(user.id_number or "") if person else (user.uscc or ""),

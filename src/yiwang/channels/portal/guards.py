@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from yiwang.accounts.models import User
 from yiwang.accounts.policy import Permission
 from yiwang.cases.models import Channel
 from yiwang.channels.guards import page_requires
@@ -26,14 +25,6 @@ def _applicant_forbidden(request: HttpRequest, message: str) -> HttpResponse:
 
 # Sign-in first (to LOGIN_URL with ?next=), then only applicants; staff get the 403 page.
 applicant_required = page_requires(Permission.APPLICATIONS_OWN, forbidden=_applicant_forbidden)
-
-
-def current_user(request: HttpRequest) -> User:
-    """The signed-in account (the views behind `applicant_required` are never anonymous)."""
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionError("not signed in")
-    return user
 
 
 # Words in a User-Agent that only phones, tablets and the mobile apps' built-in browsers send, lower

@@ -3,7 +3,7 @@
 Each row offers the ways the catalog allows — upload a file; 告知承诺 (a written pledge instead of a
 proof) where the material allows it; 使用电子证照（免提交） when the applicant holds a matching valid
 e-licence; and, for the application form itself, the form filled in on the page. Rows are grouped
-as the engine groups them (`cases.submission.needed_materials`: a paper several bundle members need
+as the engine groups them (`cases.submission.materials.needed_materials`: a paper several bundle members need
 is asked once), and what the applicant chose is passed to the engine as `materials` entries. The
 engine decides whether that is enough; its messages (`materials.<id>`, `materials[i].…`) are put
 back on the rows here.
@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from yiwang.cases.submission import needed_materials
+from yiwang.cases.submission.materials import needed_materials
 from yiwang.catalog import codes
 from yiwang.catalog.models import ItemVersion, Material
 from yiwang.channels.portal.licence_offers import Holders, LicenceOffer, licence_offers

@@ -19,13 +19,14 @@ from django.views.decorators.http import require_http_methods, require_safe
 from yiwang.accounts.models import User
 from yiwang.cases import selectors
 from yiwang.cases.access import case_actions_for
+from yiwang.cases.actions.dispatch import application_act
 from yiwang.cases.models import Application, ApplicationStatus, Case, Channel
 from yiwang.cases.notices import notice_pdf
 from yiwang.cases.notices_catalog import NOTICE_TITLES, notice_kinds
-from yiwang.cases.services import application_act, load_application
 from yiwang.cases.states import Action, CaseStatus, is_allowed
+from yiwang.channels.guards import current_user
 from yiwang.channels.portal.drafts import DraftStore
-from yiwang.channels.portal.guards import applicant_required, channel_of, current_user, not_found
+from yiwang.channels.portal.guards import applicant_required, channel_of, not_found
 from yiwang.channels.portal.timeline import timeline
 from yiwang.core.errors import DomainError, NotFound, ValidationFailed
 from yiwang.core.pagination import paginate
@@ -134,7 +135,7 @@ def can_withdraw(user: User, cases: list[Case]) -> bool:
 
 def _load(request: HttpRequest, number: str) -> Application | None:
     try:
-        return load_application(current_user(request), number)
+        return selectors.load_application(current_user(request), number)
     except NotFound:
         return None
 

@@ -19,12 +19,13 @@ from django.views.decorators.http import require_http_methods
 
 from yiwang.accounts.acting import signed_in_account
 from yiwang.accounts.models import User
+from yiwang.cases.actions.dispatch import case_act
 from yiwang.cases.models import Case
-from yiwang.cases.services import case_act
 from yiwang.cases.states import Action
 from yiwang.catalog.models import Material
+from yiwang.channels.guards import current_user
 from yiwang.channels.portal import materials as mat
-from yiwang.channels.portal.guards import applicant_required, channel_of, current_user, not_found
+from yiwang.channels.portal.guards import applicant_required, channel_of, not_found
 from yiwang.channels.portal.licence_offers import Holders, holders_for, licence_offers
 from yiwang.channels.portal.mine import _cases, _load, _open_request
 from yiwang.core.errors import DomainError, ValidationFailed

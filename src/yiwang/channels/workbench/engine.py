@@ -1,10 +1,8 @@
-"""What the workbench asks the case engine that the engine does not yet answer in one public call.
+"""What the workbench pages read of the case engine, shaped for the pages: which buttons a page shows,
+what the desk is starting, the materials and documents a case shows, supervision's counts.
 
-Every function reads through the engine's own functions and models. Where the engine refuses an
-action only when it is tried (not in `presenters.case_detail(...)["allowed_actions"]`), the check is
-named here once, with the engine function it mirrors, so that no page shows a button the engine
-would refuse. Each of these is listed as a request to the case engine in the issue note; when the
-engine answers it, the mirror here goes.
+What may be done is the engine's answer (cases.selectors: `case_actions_available`,
+`application_actions_available`); a page only chooses which of those actions it offers where.
 """
 
 from __future__ import annotations
@@ -14,16 +12,16 @@ from typing import Any
 from uuid import UUID
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
-from yiwang.accounts.models import User, UserKind
-from yiwang.cases import access, services, submission
-from yiwang.cases.models import Application, ApplicationMaterial, Case, PledgeCheck, SupplementRequest
-from yiwang.cases.states import BEFORE_ACCEPTANCE, Action, allowed_actions
-from yiwang.catalog.codes import StaffRole
-from yiwang.catalog.models import BundleDependency, ItemVersion, Material
+from yiwang.accounts.models import User
+from yiwang.cases import access, selectors
+from yiwang.cases.applicants import Problems
+from yiwang.cases.models import Application, ApplicationMaterial, Case, SupplementRequest
+from yiwang.cases.states import Action
+from yiwang.cases.targets import application_target
+from yiwang.catalog.models import BundleDependency, ItemVersion
 from yiwang.channels.workbench import present
-from yiwang.core.errors import DomainError, NotFound
+from yiwang.core.errors import NotFound
 from yiwang.documents.models import Document
 
 # The actions the case page offers (the applicant's own — supplement, withdraw — are not offered there).
@@ -39,76 +37,32 @@ CASE_PAGE_ACTIONS = (
     Action.DENY,
     Action.COMPLETE,
 )
+# The actions the application page offers: intake of the whole application.
 INTAKE = (Action.ACCEPT, Action.REFUSE, Action.REQUEST_SUPPLEMENT)
 
 
-def _past_notice_deadline(case: Case) -> bool:
-    # services.deem_accepted_if_due: past the §32 deadline the case counts as accepted on receipt,
-    # so refusing or asking for a correction is no longer possible.
-    return case.status in BEFORE_ACCEPTANCE and timezone.localdate() > case.supplement_deadline
-
-
-def _supplement_asked(case: Case) -> bool:
-    # services._request_supplement: one 补正 notice per case (行政许可法 §32).
-    return SupplementRequest.objects.filter(case=case).exists()
-
-
-def case_buttons(case: Case, allowed: list[str]) -> list[str]:
-    """The engine's allowed actions on the case page, less those its services would refuse anyway."""
-    actions = [a for a in allowed if a in CASE_PAGE_ACTIONS]
-    if case.bundle_member_id is not None:
-        # services.case_accept: a bundle is accepted as a whole (offered as an application action).
-        actions = [a for a in actions if a != Action.ACCEPT]
-    if case.extension_days:
-        actions = [a for a in actions if a != Action.EXTEND]  # services.case_extend: once only
-    if _past_notice_deadline(case):
-        actions = [a for a in actions if a not in (Action.REFUSE, Action.REQUEST_SUPPLEMENT)]
-    if Action.REQUEST_SUPPLEMENT in actions and _supplement_asked(case):
-        actions.remove(Action.REQUEST_SUPPLEMENT)
-    return actions
-
-
-def may_act_on_whole(user: User, application: Application) -> bool:
-    """services._bundle_intake_allowed: the window, or the lead department, acts on the whole application."""
-    try:
-        services._bundle_intake_allowed(user, application)
-    except DomainError:
-        return False
-    return True
-
-
-def engine_allowed(user: User, case: Case) -> list[str]:
-    """What the engine allows this user on this case: their post's actions ∩ the state machine's
-    (the same as `presenters.case_detail(case, user)["allowed_actions"]`, without building the rest)."""
-    permitted = access.case_actions_for(user, case)
-    return [a for a in allowed_actions(case.status) if a in permitted and a != Action.PRE_REVIEW]
+def case_buttons(case: Case, available: list[str]) -> list[str]:
+    """The case page's buttons for the engine's `available` actions (presenters.case_detail's
+    "allowed_actions"). A bundle member's acceptance is offered as its application's (whole_accept)."""
+    return [
+        a
+        for a in available
+        if a in CASE_PAGE_ACTIONS and not (a == Action.ACCEPT and case.bundle_member_id is not None)
+    ]
 
 
 def application_buttons(user: User, application: Application, cases: list[Case]) -> list[str]:
-    """Intake actions on the whole application: each allowed by the engine on at least one of its cases."""
-    raw = {c.pk: engine_allowed(user, c) for c in cases}
-    per_case = {c.pk: case_buttons(c, raw[c.pk]) for c in cases}
-    offered: list[str] = []
-    if application.bundle_id is None:
-        return [a for a in INTAKE if cases and a in per_case[cases[0].pk]]
-    whole = may_act_on_whole(user, application)
-    pending = [c for c in cases if c.status in BEFORE_ACCEPTANCE]
-    if whole and any(Action.ACCEPT in raw[c.pk] and not _past_notice_deadline(c) for c in pending):
-        offered.append(Action.ACCEPT)
-    if any(Action.REFUSE in per_case[c.pk] for c in cases):
-        offered.append(Action.REFUSE)
-    if whole and any(Action.REQUEST_SUPPLEMENT in per_case[c.pk] for c in pending):
-        # services._application_request_supplement asks every pending case: none may have been asked.
-        if not any(_supplement_asked(c) for c in pending):
-            offered.append(Action.REQUEST_SUPPLEMENT)
-    return offered
+    """The application page's intake buttons: those of the engine's available actions on the whole
+    application that are intake."""
+    available = selectors.application_actions_available(user, application, cases)
+    return [a for a in INTAKE if a in available]
 
 
 # ---- what is applied for ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Target:
+class DeskTarget:
     """What the desk is starting: the member versions, the form, and the optional members to choose from."""
 
     versions: list[tuple[Any, ItemVersion]]
@@ -117,20 +71,15 @@ class Target:
     problems: dict[str, list[str]] = field(default_factory=dict)
 
 
-def submission_target(*, item: str = "", bundle: str = "", members: list[str] | None = None) -> Target:
+def submission_target(*, item: str = "", bundle: str = "", members: list[str] | None = None) -> DeskTarget:
     """The versions and (merged) form the engine will validate a submission against."""
-    problems = submission.Problems()
-    # submission._target resolves items, bundles and chosen optional members exactly as a submission does.
-    target = submission._target(item or None, bundle or None, members, problems)
+    problems = Problems()
+    target = application_target(item or None, bundle or None, members, problems)
     if target is None:
         raise NotFound("未找到该事项或一件事，或尚未发布", code="target_not_found")
-    return Target(
+    return DeskTarget(
         versions=list(target.versions), schema=target.schema, bundle=target.bundle, problems=problems.fields
     )
-
-
-def needed_materials(versions: list[ItemVersion]) -> dict[str, list[Material]]:
-    return submission.needed_materials(versions)
 
 
 # ---- bundle handover ----------------------------------------------------------------------------
@@ -183,7 +132,7 @@ def _uuid(value: str) -> UUID:
 
 def case_document(user: User, number: str, document_id: str) -> tuple[Case, Document]:
     """A document of a case the user may see: visibility of the case, not ownership of the document."""
-    case = services.load_case(user, number)
+    case = selectors.load_case(user, number)
     material = case_materials(case).filter(document_id=_uuid(document_id)).first()
     if material is None or material.document is None:
         raise NotFound("未找到该材料", code="document_not_found")
@@ -191,7 +140,7 @@ def case_document(user: User, number: str, document_id: str) -> tuple[Case, Docu
 
 
 def application_document(user: User, number: str, document_id: str) -> tuple[Application, Document]:
-    application = services.load_application(user, number)
+    application = selectors.load_application(user, number)
     material = application_materials(application).filter(document_id=_uuid(document_id)).first()
     if material is None or material.document is None:
         raise NotFound("未找到该材料", code="document_not_found")
@@ -199,21 +148,6 @@ def application_document(user: User, number: str, document_id: str) -> tuple[App
 
 
 # ---- applicants and pledge checks ------------------------------------------------------------------
-
-
-def registered_applicant(kind: str, number: str) -> User | None:
-    """The applicant's own account, if they have one (submission._applicant links it the same way)."""
-    if kind == "legal":
-        return User.objects.filter(kind=UserKind.LEGAL, uscc=number).first()
-    # Only a verified account is the number's owner; an unverified one may be anyone's (实名认证).
-    return User.objects.filter(kind=UserKind.PERSON, id_number=number).exclude(real_name_method="").first()
-
-
-def may_conclude(user: User, check: PledgeCheck) -> bool:
-    """pledges.pledge_check_conclude: an officer or head of the checking department concludes."""
-    return user.department_id == check.department_id and (
-        user.has_role(StaffRole.OFFICER) or user.has_role(StaffRole.DEPARTMENT_HEAD)
-    )
 
 
 def supplement_requests(cases: list[Case]) -> dict[int, SupplementRequest]:

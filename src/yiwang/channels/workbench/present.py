@@ -6,10 +6,10 @@ from datetime import date
 from typing import Any
 
 from yiwang.accounts.models import User
+from yiwang.accounts.roles import StaffRole
 from yiwang.cases.deadlines import Warning
 from yiwang.cases.models import ApplicantKind, Application, ApplicationMaterial, Channel
 from yiwang.cases.states import Action, CaseStatus
-from yiwang.catalog.codes import StaffRole
 from yiwang.core.masking import ID_NUMBER_RE, mask_id_number
 
 STATUS_LABELS = dict(CaseStatus.choices)
@@ -127,7 +127,8 @@ def schema_titles(schema: dict[str, Any]) -> dict[str, str]:
         if not isinstance(prop, dict):
             continue
         titles[name] = str(prop.get("title") or name)
-        record = prop.get("items") if isinstance(prop.get("items"), dict) else prop
+        items = prop.get("items")
+        record = items if isinstance(items, dict) else prop
         for key, sub in (record.get("properties") or {}).items():
             if isinstance(sub, dict):
                 titles[f"{name}.{key}"] = str(sub.get("title") or key)

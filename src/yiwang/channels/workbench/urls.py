@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from yiwang.channels.workbench.views import applications, cases, desk, files, home, overview, pledges
+from yiwang.channels.workbench.views import (
+    applications,
+    cases,
+    desk,
+    desk_start,
+    files,
+    home,
+    overview,
+    pledges,
+)
 
 app_name = "workbench"
 
@@ -12,8 +21,8 @@ urlpatterns = [
     path("desk/next/", desk.desk_clear, name="desk_clear"),
     path("desk/accounts/<int:account_id>/verify/", desk.desk_verify, name="desk_verify"),
     path("desk/accounts/<int:account_id>/unlock/", desk.desk_unlock, name="desk_unlock"),
-    path("desk/items/<str:code>/", desk.desk_start, {"kind": "item"}, name="desk_start_item"),
-    path("desk/bundles/<slug:code>/", desk.desk_start, {"kind": "bundle"}, name="desk_start_bundle"),
+    path("desk/items/<str:code>/", desk_start.desk_start, {"kind": "item"}, name="desk_start_item"),
+    path("desk/bundles/<slug:code>/", desk_start.desk_start, {"kind": "bundle"}, name="desk_start_bundle"),
     path("applications/<str:number>/", applications.application, name="application"),
     path("applications/<str:number>/act/", applications.application_act, name="application_act"),
     path(

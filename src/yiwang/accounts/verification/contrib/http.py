@@ -41,7 +41,8 @@ class HttpProvider(RealNameProvider):
         except (urllib.error.URLError, TimeoutError, ValueError, OSError) as exc:
             # The message may echo the request: keep only the kind of failure.
             raise ProviderUnavailable(type(exc).__name__) from None
-        verdict = _VERDICTS.get(answer.get("result")) if isinstance(answer, dict) else None
+        result = answer.get("result") if isinstance(answer, dict) else None
+        verdict = _VERDICTS.get(result) if isinstance(result, str) else None
         if verdict is None:
             raise ProviderUnavailable("unexpected answer")
         return Answer(verdict=verdict, reference=str(answer.get("reference") or "")[:64])

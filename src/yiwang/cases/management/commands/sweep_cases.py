@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from yiwang.cases.services import cases_deem_accepted
+from yiwang.cases.actions.sweep import cases_deem_accepted
 
 
 class Command(BaseCommand):

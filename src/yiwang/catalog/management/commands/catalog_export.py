@@ -8,8 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from yiwang.catalog.transfer import catalog_export
-from yiwang.catalog.transfer_excel import catalog_to_xlsx
+from yiwang.catalog.transfer.excel import catalog_to_xlsx
+from yiwang.catalog.transfer.exporting import catalog_export
 
 
 class Command(BaseCommand):

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from yiwang.catalog.transfer import catalog_import
-from yiwang.catalog.transfer_excel import xlsx_to_catalog
+from yiwang.catalog.transfer.excel import xlsx_to_catalog
+from yiwang.catalog.transfer.importing import catalog_import
 from yiwang.core.errors import DomainError
 
 

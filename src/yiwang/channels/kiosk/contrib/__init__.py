@@ -1,1 +1,1 @@
-"""Card reader backends, one module each; see `yiwang.channels.kiosk.readers`."""
+"""Card reader backends, one module each; see `yiwang.channels.kiosk.card_readers`."""

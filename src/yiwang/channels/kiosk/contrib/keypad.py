@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from yiwang.channels.kiosk.readers import CardData, CardReader, register
+from yiwang.channels.kiosk.card_readers import CardData, CardReader, register
 
 
 @register("keypad")

@@ -19,10 +19,12 @@ from django.views.decorators.http import require_POST, require_safe
 
 from yiwang.accounts.policy import Permission, allows
 from yiwang.audit.services import personal_data_read
-from yiwang.cases import presenters, services
+from yiwang.cases import presenters, selectors
+from yiwang.cases.actions import dispatch
 from yiwang.cases.models import Application, Case
 from yiwang.cases.notices_catalog import NOTICE_TITLES, notice_kinds
 from yiwang.cases.states import BEFORE_ACCEPTANCE, Action
+from yiwang.cases.submission.materials import needed_materials
 from yiwang.channels.workbench import engine, present
 from yiwang.channels.workbench.forms import supplement_items
 from yiwang.channels.workbench.guards import StaffRequest, forbidden, not_found, staff_only
@@ -80,7 +82,7 @@ def _supplement_choices(cases: list[Case]) -> list[dict[str, Any]]:
             "name": group[0].name,
             "needed_by": list(dict.fromkeys(m.version.name for m in group)),
         }
-        for group in engine.needed_materials(versions).values()
+        for group in needed_materials(versions).values()
     ]
 
 
@@ -183,7 +185,7 @@ def render_application(
 @require_safe
 def application(request: StaffRequest, number: str) -> HttpResponse:
     try:
-        found = services.load_application(request.user, number)
+        found = selectors.load_application(request.user, number)
     except NotFound as exc:
         return not_found(request, exc)
     return render_application(request, found)
@@ -195,7 +197,7 @@ def application_act(request: StaffRequest, number: str) -> HttpResponse:
     """受理 / 不予受理 / 一次性告知补正 for the whole application, from the application page."""
     user = request.user
     try:
-        found = services.load_application(user, number)
+        found = selectors.load_application(user, number)
     except NotFound as exc:
         return not_found(request, exc)
     action = request.POST.get("action", "")
@@ -218,9 +220,9 @@ def application_act(request: StaffRequest, number: str) -> HttpResponse:
     channel = channel_of(user)
     try:
         if found.bundle_id is None and action in (Action.ACCEPT, Action.REFUSE):
-            services.case_act(actor=user, number=cases[0].number, action=action, body=body, channel=channel)
+            dispatch.case_act(actor=user, number=cases[0].number, action=action, body=body, channel=channel)
         else:
-            services.application_act(
+            dispatch.application_act(
                 actor=user, number=found.number, action=action, body=body, channel=channel
             )
     except ValidationFailed as exc:

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_POST, require_safe
 
 from yiwang.accounts.policy import Permission, allows
 from yiwang.audit.services import personal_data_read
-from yiwang.cases import access, presenters, services
+from yiwang.cases import access, presenters
 from yiwang.cases import selectors as case_selectors
+from yiwang.cases.actions import dispatch
 from yiwang.cases.deadlines import Warning
 from yiwang.cases.handover import handover_spec
 from yiwang.cases.models import Case, SuspensionKind
@@ -239,7 +240,7 @@ def render_case(
 @require_safe
 def case_page(request: StaffRequest, number: str) -> HttpResponse:
     try:
-        case = services.load_case(request.user, number)
+        case = case_selectors.load_case(request.user, number)
     except NotFound as exc:
         return not_found(request, exc)
     return render_case(request, case)
@@ -274,10 +275,10 @@ CASE_NOTICES = {Action.COMPLETE: "completion", Action.EXTEND: "extension"}
 @staff_only()
 @require_POST
 def case_act(request: StaffRequest, number: str) -> HttpResponse:
-    """One action on one case, through `cases.services.case_act`; refusals come back as page messages."""
+    """One action on one case, through `cases.actions.dispatch.case_act`; refusals come back as page messages."""
     user = request.user
     try:
-        case = services.load_case(user, number)
+        case = case_selectors.load_case(user, number)
     except NotFound as exc:
         return not_found(request, exc)
     action = request.POST.get("action", "")
@@ -289,7 +290,7 @@ def case_act(request: StaffRequest, number: str) -> HttpResponse:
         return render_case(request, case, status=409, general=[stale_message(f"办件 {case.number}")])
     body, posted = _body(action, request.POST, case)
     try:
-        case = services.case_act(
+        case = dispatch.case_act(
             actor=user, number=number, action=action, body=body, channel=channel_of(user)
         )
     except ValidationFailed as exc:
@@ -320,6 +321,6 @@ def case_act(request: StaffRequest, number: str) -> HttpResponse:
 
 def _reload(user: Any, case: Case) -> Case:
     try:
-        return services.load_case(user, case.number)
+        return case_selectors.load_case(user, case.number)
     except NotFound:
         return case

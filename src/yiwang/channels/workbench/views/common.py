@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from yiwang.accounts.policy import Permission, allows
-from yiwang.catalog.codes import StaffRole
+from yiwang.accounts.roles import StaffRole
 
 MAX_PAGE = 10_000
 

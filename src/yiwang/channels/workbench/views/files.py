@@ -17,7 +17,7 @@ from django.views.decorators.http import require_safe
 
 from yiwang.accounts.policy import Permission
 from yiwang.audit.services import personal_data_read
-from yiwang.cases import services
+from yiwang.cases import selectors
 from yiwang.cases.notices import notice_pdf
 from yiwang.channels.workbench import engine
 from yiwang.channels.workbench.guards import (
@@ -87,7 +87,7 @@ def application_document(request: StaffRequest, number: str, document_id: str) -
 def notice(request: StaffRequest, number: str, kind: str) -> HttpResponse:
     """文书 PDF to print on the spot: 受理 / 不予受理 / 补正 / 办结 notice of an application the user may see."""
     try:
-        application = services.load_application(request.user, number)
+        application = selectors.load_application(request.user, number)
         filename, content = notice_pdf(application, kind)
     except NotFound as exc:
         return not_found(request, exc)

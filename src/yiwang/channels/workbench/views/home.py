@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
-from yiwang.catalog.codes import StaffRole
+from yiwang.accounts.roles import StaffRole
 from yiwang.channels.workbench.guards import StaffRequest, staff_only
 from yiwang.channels.workbench.views.common import page_context
 

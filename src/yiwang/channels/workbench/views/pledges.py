@@ -13,8 +13,8 @@ from django.views.decorators.http import require_http_methods
 
 from yiwang.accounts.policy import Permission
 from yiwang.cases.models import PledgeCheckStatus
-from yiwang.cases.pledges import pledge_check_conclude, pledge_checks_for
-from yiwang.channels.workbench import engine, present
+from yiwang.cases.pledges import may_conclude, pledge_check_conclude, pledge_checks_for
+from yiwang.channels.workbench import present
 from yiwang.channels.workbench.forms import PledgeCheckForm
 from yiwang.channels.workbench.guards import StaffRequest, forbidden, staff_only
 from yiwang.channels.workbench.views.common import page_context, page_number
@@ -40,7 +40,7 @@ def pledge_checks(request: StaffRequest) -> HttpResponse:
         raw = request.POST.get("check", "")
         check_id = int(raw) if raw.isdigit() else 0
         check = pledge_checks_for(user).filter(pk=check_id).first()
-        if check is None or not engine.may_conclude(user, check):
+        if check is None or not may_conclude(user, check):
             return forbidden(request, "您不能对该核查任务作出结论：只有核查部门的审批人员可以作出核查结论。")
         form = PledgeCheckForm(request.POST, prefix=f"c{check_id}")
         if form.is_valid():
@@ -83,8 +83,7 @@ def pledge_checks(request: StaffRequest) -> HttpResponse:
                 "overdue": check.status == PledgeCheckStatus.PENDING and check.due_on < today,
                 "days": (check.due_on - today).days,
                 "overdue_days": (today - check.due_on).days,
-                "can_conclude": check.status == PledgeCheckStatus.PENDING
-                and engine.may_conclude(user, check),
+                "can_conclude": check.status == PledgeCheckStatus.PENDING and may_conclude(user, check),
                 "form": failed.get(check.pk) or PledgeCheckForm(prefix=f"c{check.pk}"),
             }
         )

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from yiwang.catalog.transfer import catalog_import
+from yiwang.catalog.transfer.importing import catalog_import
 from yiwang.core.errors import DomainError
 from yiwang.demo.accounts import demo_accounts_load
 from yiwang.demo.catalog_data import demo_catalog
