@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "yiwang.accounts",
     "yiwang.calendar",
     "yiwang.catalog",
+    "yiwang.assistant",
     "yiwang.documents",
     "yiwang.licences",
     "yiwang.cases",

@@ -227,7 +227,7 @@ def test_other_processes_pick_up_a_change_at_the_next_token_check(monkeypatch):
         [DayOverride(date=date(2025, 9, 16), is_working_day=False, name="台风停工")]
     )
     assert is_working_day(date(2025, 9, 16))  # still within RECHECK_SECONDS
-    monkeypatch.setattr(selectors, "_next_check", 0.0)
+    monkeypatch.setattr(selectors._calendar, "_next_check", 0.0)  # RECHECK_SECONDS later
     assert not is_working_day(date(2025, 9, 16))
 
 

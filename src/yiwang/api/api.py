@@ -15,6 +15,7 @@ from ninja.responses import NinjaJSONEncoder
 from yiwang.accounts.api import router as accounts_router
 from yiwang.api.errors import field_errors
 from yiwang.api.licence_reads import router as licence_reads_router
+from yiwang.assistant.api import router as search_router
 from yiwang.cases.api import router as cases_router
 from yiwang.cases.pledges_api import router as pledges_router
 from yiwang.cases.reports_api import router as reports_router
@@ -153,6 +154,7 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 # are the busiest (a status read tried seventeen paths before reaching its own).
 api.add_router("/", cases_router)
 api.add_router("/", accounts_router)
+api.add_router("/", search_router)
 api.add_router("/", catalog_router)
 api.add_router("/", documents_router)
 api.add_router("/", licences_router)

@@ -1,19 +1,17 @@
 """工作日计算 (working-day arithmetic) for the whole process, on a cached `WorkingCalendar`.
 
-Freshness: the calendar is rebuilt at once when a `DayOverride` is saved or deleted in this
-process (signals, wired in apps.py), and again after the commit so the other threads see the
-committed rows. Other processes (more web workers, the deadline sweeper) cannot hear those
-signals; instead each re-reads a cheap token of the override table — row count and latest
-`updated_at` — at most every RECHECK_SECONDS and rebuilds when it changed. An edit or a deletion
-changes one of the two; a `QuerySet.update()` changes neither, so call `calendar_invalidate()`
-after one (the admin always saves row by row).
+Freshness (core.stamped): the calendar is rebuilt at once when a `DayOverride` is saved or deleted
+in this process (signals, wired in apps.py), and again after the commit so the other threads see the
+committed rows. Other processes (more web workers, the deadline sweeper) cannot hear those signals;
+instead each re-reads the override table's stamp — row count and latest `updated_at` — at most every
+RECHECK_SECONDS and rebuilds when it changed. An edit or a deletion changes one of the two; a
+`QuerySet.update()` changes neither, so call `calendar_invalidate()` after one (the admin always
+saves row by row).
 """
 
 from __future__ import annotations
 
-import threading
 from datetime import date, datetime
-from time import monotonic
 from typing import Any
 
 from django.db import transaction
@@ -22,21 +20,14 @@ from django.utils import timezone
 
 from yiwang.calendar.index import WorkingCalendar
 from yiwang.calendar.models import DayOverride
+from yiwang.core.stamped import StampedCache
 
 RECHECK_SECONDS = 60.0
-
-_lock = threading.Lock()
-_calendar: WorkingCalendar | None = None
-_token: tuple[int, datetime | None] | None = None
-_next_check = 0.0
 
 
 def working_calendar() -> WorkingCalendar:
     """The process-wide calendar, rebuilt when the override table changed."""
-    calendar = _calendar
-    if calendar is None or monotonic() >= _next_check:
-        calendar = _refresh()
-    return calendar
+    return _calendar.get()
 
 
 def add_working_days(start: date, n: int) -> date:
@@ -73,8 +64,7 @@ def calendar_coverage_warnings(*, today: date | None = None) -> list[str]:
 
 def calendar_invalidate() -> None:
     """Drop the cached calendar; the next call rebuilds it from the database."""
-    global _calendar
-    _calendar = None
+    _calendar.invalidate()
 
 
 def calendar_invalidate_on_change(**kwargs: Any) -> None:
@@ -85,21 +75,15 @@ def calendar_invalidate_on_change(**kwargs: Any) -> None:
     transaction.on_commit(calendar_invalidate)
 
 
-def _refresh() -> WorkingCalendar:
-    global _calendar, _token, _next_check
-    with _lock:
-        if _calendar is not None and monotonic() < _next_check:
-            return _calendar  # another thread refreshed while this one waited
-        # The token is read before the rows: a change landing in between leaves a stale token,
-        # which only causes one extra rebuild at the next check, never a missed change.
-        token = _override_token()
-        if _calendar is None or token != _token:
-            overrides = dict(DayOverride.objects.values_list("date", "is_working_day"))
-            _calendar, _token = WorkingCalendar(overrides=overrides), token
-        _next_check = monotonic() + RECHECK_SECONDS
-        return _calendar
+def _build() -> WorkingCalendar:
+    return WorkingCalendar(overrides=dict(DayOverride.objects.values_list("date", "is_working_day")))
 
 
 def _override_token() -> tuple[int, datetime | None]:
     row = DayOverride.objects.aggregate(count=Count("pk"), latest=Max("updated_at"))
     return row["count"], row["latest"]
+
+
+_calendar: StampedCache[WorkingCalendar] = StampedCache(
+    stamp=_override_token, build=_build, recheck_seconds=RECHECK_SECONDS
+)

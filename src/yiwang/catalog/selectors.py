@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
-from django.db.models.expressions import Combinable
+from django.db.models import Prefetch, Q, QuerySet
 
 from yiwang.catalog import codes
 from yiwang.catalog.models import Bundle, BundleMember, Department, ItemVersion, Material, ServiceItem
@@ -17,82 +14,6 @@ from yiwang.core.errors import NotFound
 
 def published_versions() -> QuerySet[ItemVersion]:
     return ItemVersion.objects.filter(status=codes.VersionStatus.PUBLISHED).select_related("item__department")
-
-
-@lru_cache(maxsize=1)
-def _jieba() -> Any:
-    import jieba
-
-    jieba.setLogLevel(60)  # its start-up chatter is not our log
-    jieba.initialize()
-    return jieba
-
-
-# Words people type around what they want that say nothing about which item it is.
-_STOPWORDS = {
-    "办理",
-    "办",
-    "申请",
-    "怎么",
-    "如何",
-    "我要",
-    "我想",
-    "需要",
-    "的",
-    "了",
-    "在哪",
-    "哪里",
-    "去",
-    "要",
-    "怎么办",
-    "什么",
-    "哪个",
-    "可以",
-    "吗",
-    "呢",
-}
-
-# A question is at most a sentence; more words would only make the query longer, not better.
-MAX_SEARCH_WORDS = 10
-
-
-def search_terms(query: str) -> list[str]:
-    """Split a free-text query (“我要办护照”) into the words it is about (“护照”)."""
-    query = query.strip()
-    if not query:
-        return []
-    words: list[str] = []
-    for chunk in query.split():
-        tokens = [t.strip() for t in _jieba().cut(chunk) if t.strip()]
-        meaningful = [t for t in tokens if t not in _STOPWORDS]
-        words.extend(meaningful or tokens)
-    return list(dict.fromkeys(words))[:MAX_SEARCH_WORDS]
-
-
-def _deciding_words(words: list[str]) -> list[str]:
-    """The words an answer must contain one of.
-
-    A single character (“换”, “开”, “上”) is in half the catalog: it ranks answers but does not make
-    one, unless the question has nothing longer.
-    """
-    return [w for w in words if len(w) > 1] or words
-
-
-def _words_in(words: list[str], matches: Callable[[str], Q]) -> Combinable:
-    """How many of `words` a row contains, as an SQL expression; `matches(word)` is the row's test."""
-    total: Combinable = Value(0)
-    for word in words:
-        total = total + Case(
-            When(matches(word), then=Value(1)), default=Value(0), output_field=IntegerField()
-        )
-    return total
-
-
-def _any_word(words: list[str], matches: Callable[[str], Q]) -> Q:
-    found = Q()
-    for word in words:
-        found |= matches(word)
-    return found
 
 
 def four_ways_filter(way: str) -> Q:
@@ -122,23 +43,11 @@ def four_ways_filter(way: str) -> Q:
 
 
 def item_search(
-    *, q: str = "", department: str = "", audience: str = "", online_depth: int | None = None, way: str = ""
+    *, department: str = "", audience: str = "", online_depth: int | None = None, way: str = ""
 ) -> QuerySet[ItemVersion]:
-    """Published items matching every given filter.
-
-    The question is matched by its words (`search_terms`), not as one string: an item matches when
-    its search text (name, 常用叫法/别名, result, department) contains one of them. Items with more
-    of the words come first, and among those the ones whose name has more of them.
-    """
+    """Published items matching every given filter, by department and code (a question is matched by
+    the catalog index: assistant.selectors.item_search)."""
     versions = published_versions()
-    words = search_terms(q)
-    if words:
-        versions = versions.filter(
-            _any_word(_deciding_words(words), lambda w: Q(search_text__icontains=w))
-        ).annotate(
-            words_matched=_words_in(words, lambda w: Q(search_text__icontains=w)),
-            words_in_name=_words_in(words, lambda w: Q(name__icontains=w)),
-        )
     if department:
         versions = versions.filter(item__department__code=department)
     if audience:
@@ -148,10 +57,7 @@ def item_search(
         versions = versions.filter(online_depth__gte=online_depth)
     if way:
         versions = versions.filter(four_ways_filter(way))
-    order = ["item__department__order", "item__code"]
-    if words:
-        order = ["-words_matched", "-words_in_name", *order]
-    return versions.distinct().order_by(*order)
+    return versions.distinct().order_by("item__department__order", "item__code")
 
 
 def item_guide(code: str) -> ItemVersion:
@@ -179,36 +85,6 @@ def departments_with_items() -> QuerySet[Department]:
 
 def bundles_published() -> QuerySet[Bundle]:
     return Bundle.objects.filter(status=codes.VersionStatus.PUBLISHED).select_related("lead_department")
-
-
-def bundle_search(*, q: str, bundles: QuerySet[Bundle] | None = None) -> QuerySet[Bundle]:
-    """一件事 matching a question by its words, as `item_search` matches items.
-
-    A bundle matches by its name and summary and by its member items (their names and 常用叫法):
-    “退休” finds 退休一件事, “营业证” the bundles that include 企业设立登记. Bundles with more of the
-    words come first, then those whose name has more of them. `bundles` narrows the search (default:
-    every published bundle); without words it is returned as it is.
-    """
-    bundles = bundles if bundles is not None else bundles_published()
-    words = search_terms(q)
-    if not words:
-        return bundles
-
-    def matches(word: str) -> Q:
-        # Exists, not a join: the caller's annotations (member counts) must not be multiplied.
-        in_member = BundleMember.objects.filter(
-            bundle=OuterRef("pk"), item__published_version__search_text__icontains=word
-        )
-        return Q(name__icontains=word) | Q(summary__icontains=word) | Q(Exists(in_member))
-
-    return (
-        bundles.filter(_any_word(_deciding_words(words), matches))
-        .annotate(
-            words_matched=_words_in(words, matches),
-            words_in_name=_words_in(words, lambda w: Q(name__icontains=w)),
-        )
-        .order_by("-words_matched", "-words_in_name", "order", "code")
-    )
 
 
 def bundle_detail(code: str) -> Bundle:

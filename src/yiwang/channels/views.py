@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from yiwang.assistant import selectors as catalog_search
 from yiwang.catalog import codes, presenters, selectors
 from yiwang.channels import application_form, reads
 from yiwang.channels.filters import MAX_PAGE, parse_item_filters
@@ -68,7 +69,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """首页: search the published items, filter them, and find bundles and departments."""
     departments = list(reads.departments_with_item_counts())
     filters = parse_item_filters(request.GET, department_codes=[d.code for d in departments])
-    versions = selectors.item_search(
+    versions = catalog_search.item_search(
         q=filters.q,
         department=filters.department,
         audience=filters.audience,
@@ -98,7 +99,7 @@ def home(request: HttpRequest) -> HttpResponse:
     # A question can be about a 一件事 (“退休”): those it matches are shown above the items.
     matching_bundles = []
     if filters.q:
-        found = selectors.bundle_search(q=filters.q, bundles=reads.bundles_with_member_counts())
+        found = catalog_search.bundle_search(q=filters.q, bundles=reads.bundles_with_member_counts())
         matching_bundles = list(found[: reads.HOME_BUNDLES])
     context = {
         "nav": "home",

@@ -40,6 +40,25 @@ def test_home_shows_kiosk_items_as_tiles_and_the_two_services(client):
     assertNotContains(response, "channels/portal.css")  # a layout of its own, not the portal's
 
 
+def test_a_question_in_own_words_at_the_kiosk_finds_the_guide(client):
+    version = kiosk_item(name="居民身份证补领", keywords="")
+
+    response = client.get(HOME, {"q": "身分证丢了怎么办"})
+
+    found = response.content.decode().split("data-found", 1)[1]
+    assert "居民身份证补领" in found
+    assert reverse("kiosk:item_guide", args=[version.item.code]) in found
+
+
+def test_a_question_the_kiosk_cannot_answer_points_to_the_hotline(client):
+    kiosk_item(name="居民身份证补领")
+
+    response = client.get(HOME, {"q": "明天会下雨吗"})
+
+    assertContains(response, "没有找到")
+    assertContains(response, "12345")
+
+
 def test_guide_shows_materials_limits_and_where_to_go(client):
     version = kiosk_item(
         name="普通护照签发",

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from yiwang.accounts.models import RealNameMethod
 from yiwang.accounts.services import real_name_verify
+from yiwang.assistant import selectors as catalog_search
 from yiwang.audit import services as audit
 from yiwang.audit.models import AuditAction
 from yiwang.cases import selectors as case_selectors
@@ -53,6 +54,8 @@ from yiwang.core.masking import mask_id_number
 from yiwang.core.pagination import paginate
 from yiwang.kiosk.services import KioskLocked, KioskLoginFailed, kiosk_login
 
+SEARCH_MAX_LENGTH = 100  # as the API's q
+SEARCH_RESULTS = 12
 POPULAR_CACHE_KEY = "kiosk:popular-item-ids"
 POPULAR_CACHE_SECONDS = 300
 WARN_SECONDS = 20  # the countdown shows for the last 20 seconds before the idle sign-out
@@ -106,9 +109,13 @@ def home(request: HttpRequest) -> HttpResponse:
     ranked = cache.get_or_set(
         POPULAR_CACHE_KEY, kiosk_selectors.item_ids_by_recent_use, POPULAR_CACHE_SECONDS
     )
+    # 找事项: a question in the person's own words, answered by the catalog search every channel uses.
+    q = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
     context = {
         "items": kiosk_selectors.popular_items(ranked=ranked),
         "bye": BYE_MESSAGES.get(request.GET.get("bye", ""), ""),
+        "q": q,
+        "found": list(catalog_search.item_search(q=q)[:SEARCH_RESULTS]) if q else None,
     }
     return _render(request, "home.html", context)
 

@@ -20,13 +20,13 @@ from yiwang.accounts.models import RealNameMethod, User
 from yiwang.accounts.policy import Permission
 from yiwang.accounts.selectors import accounts_holding
 from yiwang.accounts.services import real_name_verify
+from yiwang.assistant import selectors as catalog_search
 from yiwang.audit import services as audit
 from yiwang.audit.models import AuditAction
 from yiwang.audit.services import personal_data_read
 from yiwang.cases import selectors as case_selectors
 from yiwang.cases.models import ApplicantKind
 from yiwang.cases.submission.applicant import registered_account
-from yiwang.catalog import selectors as catalog_selectors
 from yiwang.channels.workbench import present
 from yiwang.channels.workbench.forms import ApplicantLookupForm, DeskSearchForm
 from yiwang.channels.workbench.guards import StaffRequest, staff_only
@@ -130,13 +130,8 @@ def _application_rows(applications: Any) -> list[dict[str, Any]]:
 
 
 def _search(q: str) -> tuple[list[Any], list[Any]]:
-    items = list(catalog_selectors.item_search(q=q)[:ITEM_RESULTS])
-    terms = catalog_selectors.search_terms(q)
-    bundles = [
-        b
-        for b in catalog_selectors.bundles_published()[: BUNDLE_RESULTS * 5]
-        if not terms or any(t in f"{b.name}{b.summary}" for t in terms)
-    ][:BUNDLE_RESULTS]
+    items = list(catalog_search.item_search(q=q)[:ITEM_RESULTS])
+    bundles = list(catalog_search.bundle_search(q=q)[:BUNDLE_RESULTS])
     return items, bundles
 
 
