@@ -117,6 +117,27 @@ def item_version_update(*, version: ItemVersion, **changes: Any) -> ItemVersion:
 
 
 @transaction.atomic
+def item_alias_add(*, item: ServiceItem, alias: str) -> ItemVersion:
+    """Add a 常用叫法 to an item: in its open draft (a new draft if none), for the catalog administrator
+    to check and publish, since a published guide never changes."""
+    alias = " ".join(alias.split())
+    if not alias or len(alias) > 30:
+        raise ValidationFailed({"alias": ["常用叫法须为 1–30 个字"]}, code="invalid_alias")
+    draft = item_version_new_draft(item=item, change_note=f"新增常用叫法：{alias}")
+    words = draft.keywords.split()
+    if alias not in words:
+        keywords = " ".join([*words, alias])
+        if len(keywords) > ItemVersion._meta.get_field("keywords").max_length:  # type: ignore[operator]
+            raise ValidationFailed(
+                {"alias": ["该事项的常用叫法已满 200 字，请先删去不用的"]}, code="aliases_full"
+            )
+        draft.keywords = keywords
+        draft.search_text = search_text_for(draft)
+        draft.save(update_fields=["keywords", "search_text"])
+    return draft
+
+
+@transaction.atomic
 def item_version_publish(*, version: ItemVersion, by: Any = None) -> ItemVersion:
     """发布: check every rule, retire the current published version, publish this one."""
     # Lock the item so two admins publishing at once cannot leave two published versions.

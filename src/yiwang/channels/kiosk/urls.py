@@ -7,6 +7,7 @@ app_name = "kiosk"
 urlpatterns = [
     path("", views.home, name="home"),
     path("items/<str:code>/", views.item_guide, name="item_guide"),
+    path("assistant/", views.assistant, name="assistant"),
     path("login/", views.login, name="login"),
     path("logout/", views.logout, name="logout"),
     path("ping/", views.ping, name="ping"),

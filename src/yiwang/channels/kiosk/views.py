@@ -37,6 +37,7 @@ from yiwang.cases.states import CaseStatus
 from yiwang.catalog import codes
 from yiwang.catalog import selectors as catalog_selectors
 from yiwang.catalog.presenters import material_out
+from yiwang.channels.assistant_chat import chat
 from yiwang.channels.guards import public
 from yiwang.channels.kiosk import selectors as kiosk_selectors
 from yiwang.channels.kiosk.card_readers import get_reader
@@ -118,6 +119,13 @@ def home(request: HttpRequest) -> HttpResponse:
         "found": list(catalog_search.item_search(q=q)[:SEARCH_RESULTS]) if q else None,
     }
     return _render(request, "home.html", context)
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def assistant(request: HttpRequest) -> HttpResponse:
+    """智能客服 at the kiosk: the portal's conversation, in the kiosk's large type."""
+    return chat(request, template="channels/kiosk/assistant.html", channel="kiosk", here=request.path)
 
 
 @public

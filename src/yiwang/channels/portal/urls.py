@@ -1,11 +1,12 @@
 from django.urls import path
 
-from yiwang.channels.portal import apply, mine, register, supplement
+from yiwang.channels.portal import apply, assistant, mine, register, supplement
 
 app_name = "portal"
 
 urlpatterns = [
     path("accounts/register/", register.register, name="register"),
+    path("assistant/", assistant.assistant, name="assistant"),
     path("apply/item/<str:code>/", apply.apply_item, name="apply_item"),
     path("apply/bundle/<slug:code>/", apply.apply_bundle, name="apply_bundle"),
     path("apply/upload/", apply.upload, name="upload"),
