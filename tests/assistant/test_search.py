@@ -73,3 +73,16 @@ def test_a_question_the_catalog_does_not_cover_finds_nothing(client):
 
     assert item_names(client, "今天天气怎么样") == []
     assert item_names(client, "怎么办狩猎证") == []
+
+
+def test_a_catalog_word_inside_a_longer_name_still_counts():
+    setup = make_item(name="企业设立登记", keywords="", recipients="2")
+    social = make_item(
+        name="社会保险登记",
+        keywords="",
+        recipients="2",
+        summary="新设立的用人单位办理参保登记，企业开办时同步办理",
+    )
+    bundle_publish(bundle=make_bundle(setup, social, code="qykb", name="企业开办一件事", recipients="2"))
+
+    assert search("我想开个公司")[0].entry.name == "企业设立登记"

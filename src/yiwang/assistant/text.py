@@ -103,6 +103,12 @@ class Analyzer:
             for word in self._jieba.cut_for_search(chunk):
                 if word not in STOPWORDS and not _NOISE.fullmatch(word):
                     words.append(word)
+                # jieba's search mode splits out words of 2 and 3 characters only: "企业设立登记" also
+                # holds the catalog's "企业设立".
+                if len(word) > 4:
+                    words.extend(
+                        word[i : i + 4] for i in range(len(word) - 3) if self._jieba.FREQ.get(word[i : i + 4])
+                    )
         return words
 
     def terms(self, text: str) -> list[str]:

@@ -50,6 +50,16 @@ def test_a_question_in_own_words_at_the_kiosk_finds_the_guide(client):
     assert reverse("kiosk:item_guide", args=[version.item.code]) in found
 
 
+def test_the_next_person_at_the_kiosk_does_not_see_the_last_ones_questions(client):
+    kiosk_item(name="居民身份证补领", keywords="身份证丢了")
+    client.post(reverse("kiosk:assistant"), {"text": "我老婆的身份证丢了"})
+    assert "我老婆的身份证丢了" in client.get(reverse("kiosk:assistant")).content.decode()
+
+    client.get(HOME)  # where the kiosk goes when its user walks away
+
+    assert "我老婆的身份证丢了" not in client.get(reverse("kiosk:assistant")).content.decode()
+
+
 def test_a_question_the_kiosk_cannot_answer_points_to_the_hotline(client):
     kiosk_item(name="居民身份证补领")
 

@@ -37,6 +37,7 @@ from yiwang.cases.states import CaseStatus
 from yiwang.catalog import codes
 from yiwang.catalog import selectors as catalog_selectors
 from yiwang.catalog.presenters import material_out
+from yiwang.channels.assistant_chat import SESSION_KEY as ASSISTANT_SESSION_KEY
 from yiwang.channels.assistant_chat import chat
 from yiwang.channels.guards import public
 from yiwang.channels.kiosk import selectors as kiosk_selectors
@@ -106,6 +107,8 @@ def home(request: HttpRequest) -> HttpResponse:
     """自助终端首页: the most-used items as big tiles, 办件查询 and 打印文书."""
     if CARD_SESSION_KEY in request.session and kiosk_user(request) is None:
         del request.session[CARD_SESSION_KEY]  # a card read by someone who walked away is forgotten
+    # The next person at the kiosk does not see what the last one asked the assistant.
+    request.session.pop(ASSISTANT_SESSION_KEY, None)
     # The ranking scans a month of cases: every kiosk's home shares it for a few minutes.
     ranked = cache.get_or_set(
         POPULAR_CACHE_KEY, kiosk_selectors.item_ids_by_recent_use, POPULAR_CACHE_SECONDS
