@@ -4,10 +4,17 @@ question without identifiers, when the catalog has no answer."""
 
 from __future__ import annotations
 
+import io
+import uuid
+from datetime import timedelta
+
 import pytest
+import time_machine
+from django.core.management import call_command
+from django.utils import timezone
 
 from tests.factories import make_item
-from yiwang.assistant.models import UnansweredQuestion
+from yiwang.assistant.models import Conversation, UnansweredQuestion
 
 pytestmark = pytest.mark.django_db
 
@@ -124,3 +131,16 @@ def test_a_script_asking_without_pause_is_throttled(client, id_card_items):
     response = client.post(URL, {"text": "护照"}, content_type="application/json")
 
     assert response.status_code == 429 and response.json()["code"] == "assistant_throttled"
+
+
+def test_old_conversations_are_purged_and_the_unanswered_questions_stay(client, id_card_items):
+    with time_machine.travel(timezone.now() - timedelta(days=31)):
+        ask(client, "明天会下雨吗")
+    recent = ask(client, "身份证丢了")["conversation"]
+
+    out = io.StringIO()
+    call_command("assistant_purge", stdout=out)
+
+    assert list(Conversation.objects.values_list("pk", flat=True)) == [uuid.UUID(recent)]
+    assert UnansweredQuestion.objects.filter(text="明天会下雨吗").exists()
+    assert "1" in out.getvalue()

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from yiwang.accounts.models import User
 from yiwang.accounts.throttle import Rule, Throttled, throttle_fail, throttle_key, throttle_wait
@@ -222,3 +223,9 @@ def _log_unanswered(question: str) -> None:
             UnansweredQuestion.objects.create(text=text)
     except IntegrityError:
         counted.update(times_asked=F("times_asked") + 1)
+
+
+def conversations_purge(*, days: int = 30) -> int:
+    """Delete conversations untouched for `days` days; the questions not answered stay counted."""
+    deleted, _ = Conversation.objects.filter(updated_at__lt=timezone.now() - timedelta(days=days)).delete()
+    return deleted
