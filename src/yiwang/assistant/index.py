@@ -54,7 +54,6 @@ class Hit:
     # character, nor only by its summary, department, materials or conditions.
     telling: bool
     coverage: float  # the share of what the question's words tell that this entry answers (0–1)
-    evidence: float  # what the question's words it answers tell, summed (their idf)
     answered: int  # how many of the question's telling words it answers
 
 
@@ -75,14 +74,11 @@ class CatalogIndex:
             if entry.kind not in kinds:
                 continue
             matched = set(scored.prominent)
-            answered = [g & matched for g in query.groups]
-            covered = sum(w for a, w in zip(answered, weights, strict=True) if a)
-            share = sum(1 for a in answered if a)
+            answered = [w for g, w in zip(query.groups, weights, strict=True) if g & matched]
             words = tuple(dict.fromkeys(t for t in scored.terms if not t.startswith(PINYIN)))
             telling = any(t.startswith(PINYIN) or len(t) > 1 for t in scored.prominent)
-            hits.append(
-                Hit(entry, scored.score, words, telling, covered / total if total else 0.0, covered, share)
-            )
+            coverage = sum(answered) / total if total else 0.0
+            hits.append(Hit(entry, scored.score, words, telling, coverage, len(answered)))
         # Entries that answer more of the question's words come first, then the better scored.
         hits.sort(key=lambda h: (-h.answered, -h.score, h.entry.kind, h.entry.code))
         return hits
@@ -90,8 +86,7 @@ class CatalogIndex:
     def _group_weight(self, group: frozenset[str]) -> float:
         """How much a word of the question tells: the rarest of its terms in the catalog; a word the
         catalog does not have at all tells as much as the rarest (it is what the question is about)."""
-        known = [self.bm25.idf(t) for t in group if self.bm25.idf(t) > 0]
-        return max(known) if known else self.bm25.max_idf
+        return max((self.bm25.idf(t) for t in group), default=0.0) or self.bm25.max_idf
 
 
 def _key(kind: Kind, code: str) -> str:

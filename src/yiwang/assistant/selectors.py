@@ -30,9 +30,7 @@ def _stamp() -> tuple[Any, ...]:
 
 
 def _build() -> CatalogIndex:
-    versions = list(
-        catalog.published_versions().select_related("item__department").prefetch_related("materials")
-    )
+    versions = list(catalog.published_versions().prefetch_related("materials"))
     bundles = list(
         catalog.bundles_published().prefetch_related(
             Prefetch("members", queryset=BundleMember.objects.select_related("item__published_version"))
