@@ -108,6 +108,15 @@ def throttle_fail(key: str, rule: Rule, *, now: datetime | None = None) -> datet
         return until
 
 
+def throttle_take(key: str, rule: Rule, *, refusal: str, code: str) -> None:
+    """Count one try under `key`, each try counting, not only failed ones; once the rule's tries are
+    used up, Throttled (429) saying “<refusal>，请 N 分钟后再试” instead."""
+    wait = throttle_wait(key, rule)
+    if wait:
+        raise Throttled(f"{refusal}，请 {math.ceil(wait / 60)} 分钟后再试", retry_after=wait, code=code)
+    throttle_fail(key, rule)
+
+
 def throttle_reset(*keys: str, prefixes: Sequence[str] = ()) -> int:
     """Forget every count and block under `keys` and under the keys starting with one of `prefixes`."""
     match = Q(key__in=keys)

@@ -9,7 +9,6 @@ service becomes the conversation's subject, so "那要带什么" or "要多久" 
 
 from __future__ import annotations
 
-import math
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from yiwang.accounts.models import User
-from yiwang.accounts.throttle import Rule, Throttled, throttle_fail, throttle_key, throttle_wait
+from yiwang.accounts.throttle import Rule, throttle_key, throttle_take
 from yiwang.assistant.answers import HOTLINE, bundle_facts, item_facts, topic_text
 from yiwang.assistant.index import Hit
 from yiwang.assistant.models import Conversation, UnansweredQuestion
@@ -92,15 +91,12 @@ MESSAGE_RULE = Rule(limit=60, window=timedelta(minutes=10))
 
 def message_allowed(client_address: str) -> None:
     """Count a message from `client_address`; Throttled once it asked too many in the window."""
-    key = throttle_key("assistant:address", client_address)
-    wait = throttle_wait(key, MESSAGE_RULE)
-    if wait:
-        raise Throttled(
-            f"提问过于频繁，请 {math.ceil(wait / 60)} 分钟后再试",
-            retry_after=wait,
-            code="assistant_throttled",
-        )
-    throttle_fail(key, MESSAGE_RULE)  # every message counts
+    throttle_take(
+        throttle_key("assistant:address", client_address),
+        MESSAGE_RULE,
+        refusal="提问过于频繁",
+        code="assistant_throttled",
+    )
 
 
 @transaction.atomic

@@ -11,7 +11,6 @@ shared is used only for the stated purpose and leaves a trace the holder can see
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import NoReturn
@@ -21,7 +20,7 @@ from django.db import transaction
 
 from yiwang.accounts import selectors as accounts
 from yiwang.accounts.models import User, UserKind
-from yiwang.accounts.throttle import Rule, Throttled, throttle_fail, throttle_wait
+from yiwang.accounts.throttle import Rule, throttle_take
 from yiwang.core.errors import DomainError, ValidationFailed
 from yiwang.sharing import chain
 from yiwang.sharing.models import Basis, DataUse, Outcome
@@ -131,16 +130,12 @@ def _refuse_foreign_read(actor: User) -> NoReturn:
     """An applicant asked for another holder's data: 403 with nothing written to the use log, 429 once
     the account has used up its refusals. An applicant has no business reading other holders, so a few
     refusals are plenty; each costs a counter write, never a row in the holder's log."""
-    rule = foreign_read_rule()
-    key = f"sharing:foreign:{actor.pk}"  # an account id: nothing personal to digest
-    wait = throttle_wait(key, rule)
-    if wait:
-        raise Throttled(
-            f"查询他人证照被拒绝的次数过多，请 {math.ceil(wait / 60)} 分钟后再试",
-            retry_after=wait,
-            code="sharing_throttled",
-        )
-    throttle_fail(key, rule)
+    throttle_take(
+        f"sharing:foreign:{actor.pk}",  # an account id: nothing personal to digest
+        foreign_read_rule(),
+        refusal="查询他人证照被拒绝的次数过多",
+        code="sharing_throttled",
+    )
     raise SharingRefused("sharing_refused", "查询被拒绝：只能查询本人（本单位）的证照和数据")
 
 
