@@ -21,6 +21,7 @@ from yiwang.catalog.models import (
 from yiwang.core.identifiers import org_code_check_char, uscc_check_char
 
 _seq = itertools.count(1)
+PASSWORD = "pw-Yiwang-2026"  # of every account the factories make
 
 
 def make_uscc(n: int, region: str = "330100") -> str:
@@ -176,7 +177,7 @@ def make_citizen(**overrides: Any) -> Any:
         **VERIFIED_AT_WINDOW,
     }
     values.update(overrides)
-    return User.objects.create_user(password="pw-Yiwang-2026", **_verified(values))
+    return User.objects.create_user(password=PASSWORD, **_verified(values))
 
 
 def make_company(**overrides: Any) -> Any:
@@ -193,7 +194,7 @@ def make_company(**overrides: Any) -> Any:
     }
     values["uscc"] = _business_uscc(50_000 + n)
     values.update(overrides)
-    return User.objects.create_user(password="pw-Yiwang-2026", **_verified(values))
+    return User.objects.create_user(password=PASSWORD, **_verified(values))
 
 
 def _business_uscc(n: int) -> str:
@@ -218,7 +219,7 @@ def make_staff(
         "roles": list(roles),
     }
     values.update(overrides)
-    return User.objects.create_user(password="pw-Yiwang-2026", **values)
+    return User.objects.create_user(password=PASSWORD, **values)
 
 
 def make_service_point(**overrides: Any) -> Any:

@@ -7,17 +7,10 @@ from typing import Any
 
 from playwright.sync_api import expect
 
+from tests.browser.helpers import sign_in
 from tests.factories import make_citizen, make_item
 
 PHONE_WIDTH = 375
-
-
-def _sign_in(page: Any, user: Any) -> None:
-    page.goto("/accounts/login/")
-    page.locator("input[name=username]").fill(user.username)
-    page.locator("input[name=password]").fill("pw-Yiwang-2026")
-    page.locator("form button[type=submit]").first.tap()
-    page.wait_for_url("**/me/**")
 
 
 def _id_card_item() -> Any:
@@ -35,7 +28,7 @@ def _id_card_item() -> Any:
 def test_a_phone_user_asks_follows_up_twice_and_reaches_the_application_form(phone):
     version = _id_card_item()
     make_item(name="普通护照签发", keywords="办护照", recipients="1")
-    _sign_in(phone, make_citizen())
+    sign_in(phone, make_citizen().username)
 
     phone.goto("/")
     phone.get_by_role("link", name="智能客服").tap()

@@ -4,10 +4,10 @@ it in, an officer completes a member case, and the citizen sees the progress."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from playwright.sync_api import expect
 
+from tests.browser.helpers import sign_in
 from tests.factories import (
     make_bundle,
     make_citizen,
@@ -20,15 +20,7 @@ from yiwang.accounts.roles import StaffRole
 from yiwang.cases.models import Application
 from yiwang.catalog.services import bundle_publish
 
-PASSWORD = "pw-Yiwang-2026"
 FORM_ONLY = [{"name": "申请表", "is_application_form": True}]
-
-
-def sign_in(page: Any, username: str, then: str) -> None:
-    page.goto(f"/accounts/login/?next={then}")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
 
 
 def test_citizen_applies_clerk_accepts_officer_completes_citizen_sees_progress(new_page, transactional_db):

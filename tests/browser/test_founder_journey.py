@@ -9,22 +9,15 @@ from typing import Any
 
 from playwright.sync_api import expect
 
+from tests.browser.helpers import sign_in
 from tests.demo_slice import give_id_licence, load_demo_bundle
 from tests.factories import make_citizen, make_id_number, make_service_point, make_staff
 from yiwang.accounts.roles import StaffRole
 from yiwang.cases.actions import dispatch
 from yiwang.cases.models import Application
 
-PASSWORD = "pw-Yiwang-2026"
 FOUNDER_ID = make_id_number(432)
 PDF = {"name": "scan.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n% scan\n%%EOF\n"}
-
-
-def sign_in(page: Any, username: str, then: str) -> None:
-    page.goto(f"/accounts/login/?next={then}")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
 
 
 def choose_every_choice(page: Any) -> None:

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from tests.browser.helpers import sign_in
 from tests.factories import make_citizen
-
-PASSWORD = "pw-Yiwang-2026"
 
 
 def test_a_signed_in_citizen_can_see_and_tap_sign_out_on_a_phone(phone, transactional_db):
     citizen = make_citizen(name="张示范")
-    phone.goto("/accounts/login/?next=/")
-    phone.get_by_label("用户名").fill(citizen.username)
-    phone.get_by_label("密码").fill(PASSWORD)
-    phone.get_by_role("button", name="登录").click()
+    sign_in(phone, citizen.username)
 
     menu = phone.get_by_role("navigation", name="主导航")
     sign_out = menu.get_by_role("button", name="退出")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.browser.helpers import sign_in
 from tests.factories import make_citizen, make_department
 from tests.licences.conftest import make_licence, make_licence_type
 from yiwang.licences.services import licence_change_status
@@ -17,14 +17,6 @@ PHONE_WIDTH = 375
 # Every licence number shown: an inline element broken over two lines has two boxes.
 NUMBER_BOXES_JS = """() => Array.from(document.querySelectorAll('.wallet-card .app-number .nowrap'))
   .map((el) => [el.getClientRects().length, Math.ceil(el.getBoundingClientRect().right)])"""
-
-
-def _sign_in(page: Any, user: Any) -> None:
-    page.goto("/accounts/login/")
-    page.locator("input[name=username]").fill(user.username)
-    page.locator("input[name=password]").fill("pw-Yiwang-2026")
-    page.locator("form button[type=submit]").first.tap()
-    page.wait_for_url("**/me/**")
 
 
 def test_the_wallet_fits_a_phone_without_sideways_scrolling(phone):
@@ -37,7 +29,7 @@ def test_the_wallet_fits_a_phone_without_sideways_scrolling(phone):
     revoked = make_licence(citizen, number="JY13301000000009")
     licence_change_status(licence=revoked, status="03", reason="告知承诺不实，依法撤销行政许可决定")
 
-    _sign_in(phone, citizen)
+    sign_in(phone, citizen.username, "/me/licences/")
     phone.goto("/me/licences/")
 
     expect(phone.locator(".wallet-card")).to_have_count(3)
