@@ -13,6 +13,7 @@ from pathlib import Path
 
 from crash_lib.masking import mask
 from submit_lib.api_setup import Http
+from submit_lib.cpu import proc_stats
 from submit_lib.server import terminate_group
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -111,15 +112,4 @@ class Server:
 
 def _group_alive(pgid: int) -> int:
     """Live (not zombie) processes in the process group."""
-    alive = 0
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            raw = Path(entry.path, "stat").read_text()
-        except OSError:
-            continue
-        fields = raw[raw.rindex(")") + 2 :].split()
-        if int(fields[2]) == pgid and fields[0] != "Z":
-            alive += 1
-    return alive
+    return sum(1 for p in proc_stats() if p.pgrp == pgid and p.state != "Z")

@@ -8,12 +8,21 @@ import resource
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 TICK = os.sysconf("SC_CLK_TCK")
 
 
-def _proc_stats() -> list[tuple[int, str, int, int]]:
-    """(pid, comm, process group, CPU ticks) of every process."""
+class Proc(NamedTuple):
+    pid: int
+    comm: str
+    state: str  # "Z": a zombie, dead but not yet reaped
+    pgrp: int
+    ticks: int
+
+
+def proc_stats() -> list[Proc]:
+    """Every process, with its process group and CPU ticks, from /proc."""
     out = []
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -26,7 +35,7 @@ def _proc_stats() -> list[tuple[int, str, int, int]]:
         fields = raw[raw.rindex(")") + 2 :].split()
         # Own time plus that of reaped children: a PostgreSQL backend that exits leaves its time there.
         ticks = sum(int(v) for v in fields[11:15])
-        out.append((int(entry.name), comm, int(fields[2]), ticks))
+        out.append(Proc(int(entry.name), comm, fields[0], int(fields[2]), ticks))
     return out
 
 
@@ -57,7 +66,7 @@ class CpuSnapshot:
     @classmethod
     def take(cls, server_pgid: int | None) -> CpuSnapshot:
         server = postgres = 0
-        for _pid, comm, pgrp, ticks in _proc_stats():
+        for _pid, comm, _state, pgrp, ticks in proc_stats():
             if server_pgid is not None and pgrp == server_pgid:
                 server += ticks
             elif comm.startswith("postgres") or comm == "pgbench":
