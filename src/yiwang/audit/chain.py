@@ -29,7 +29,6 @@ __all__ = [
     "chain_for",
     "for_object",
     "head_name",
-    "row_hash",
     "verify",
 ]
 
@@ -52,10 +51,6 @@ HASHED_FIELDS = (
     "detail",
     "prev_hash",
 )
-
-
-def row_hash(values: dict[str, Any]) -> str:
-    return hashchain.canonical_hash(values, HASHED_FIELDS)
 
 
 def head_name(number: int) -> str:

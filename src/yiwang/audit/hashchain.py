@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Model
@@ -21,8 +21,6 @@ from django.utils import timezone
 
 from yiwang.audit.models import ChainHead
 from yiwang.core.digests import sm3_hex
-
-M = TypeVar("M", bound=Model)
 
 GENESIS = "0" * 64
 

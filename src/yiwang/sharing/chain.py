@@ -30,10 +30,6 @@ HASHED_FIELDS = (
 USE_LOG = hashchain.Chain(DataUse, CHAIN, HASHED_FIELDS)
 
 
-def row_hash(values: dict[str, Any]) -> str:
-    return hashchain.canonical_hash(values, HASHED_FIELDS)
-
-
 def append(**values: Any) -> DataUse:
     """Append one row at the end of the use log, in the caller's transaction."""
     values.setdefault("actor_id", None)
