@@ -1,8 +1,9 @@
 """智能客服: one turn of a conversation, answered from the catalog and nothing else.
 
-A question is searched with the catalog index. When nothing answers it, the assistant says so and
-offers the 12345 hotline — it never guesses — and the question is kept (identifiers removed) for the
-catalog administrators. When the answers differ by who asks (个人 or 企业) and that is not known yet,
+A question is searched with the catalog index. When nothing answers it, or the best service answers
+none of the words that tell what it is about (confidence.py), the assistant says so and offers the
+12345 hotline — it never guesses — and the question is kept (identifiers removed) for the catalog
+administrators. When the answers differ by who asks (个人 or 企业) and that is not known yet,
 it asks once. Otherwise it names the best service, why it matches, and the next best ones; the
 service becomes the conversation's subject, so "那要带什么" or "要多久" are answered about it.
 """
@@ -24,7 +25,7 @@ from yiwang.accounts.throttle import Rule, throttle_key, throttle_take
 from yiwang.assistant.answers import HOTLINE, bundle_facts, item_facts, topic_text
 from yiwang.assistant.index import Hit
 from yiwang.assistant.models import Conversation, UnansweredQuestion
-from yiwang.assistant.selectors import search
+from yiwang.assistant.selectors import question_answered, search
 from yiwang.catalog import selectors as catalog
 from yiwang.core.errors import NotFound, ValidationFailed
 from yiwang.core.masking import ID_NUMBER_RE, MOBILE_RE
@@ -165,7 +166,7 @@ def _answer(conversation: Conversation, question: str, topic: str, hits: list[Hi
     audience = conversation.audience or audience_of(question)
     if audience:
         hits = [h for h in hits if _serves(h, audience)] or hits
-    if not hits:
+    if not hits or not question_answered(question, hits[0]):
         _log_unanswered(question)
         return Reply(
             conversation,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from yiwang.assistant.bm25 import Bm25Index
-from yiwang.assistant.text import PINYIN, Analyzer, vocabulary_of
+from yiwang.assistant.text import PINYIN, Analyzer, sound_of, vocabulary_of
 from yiwang.catalog.models import Bundle, ItemVersion
 
 Kind = Literal["item", "bundle"]
@@ -55,6 +55,7 @@ class Hit:
     telling: bool
     coverage: float  # the share of what the question's words tell that this entry answers (0–1)
     answered: int  # how many of the question's telling words it answers
+    found: frozenset[str]  # the question's terms found in a PROMINENT field of this entry
 
 
 @dataclass
@@ -62,6 +63,7 @@ class CatalogIndex:
     analyzer: Analyzer
     bm25: Bm25Index
     entries: dict[str, Entry] = field(default_factory=dict)
+    sounds: dict[str, frozenset[str]] = field(default_factory=dict)  # a sound term → the words with it
 
     def search(self, question: str, *, kinds: tuple[Kind, ...] = ("item", "bundle")) -> list[Hit]:
         """Every entry of `kinds` that shares a word with the question, best first."""
@@ -78,7 +80,7 @@ class CatalogIndex:
             words = tuple(dict.fromkeys(t for t in scored.terms if not t.startswith(PINYIN)))
             telling = any(t.startswith(PINYIN) or len(t) > 1 for t in scored.prominent)
             coverage = sum(answered) / total if total else 0.0
-            hits.append(Hit(entry, scored.score, words, telling, coverage, len(answered)))
+            hits.append(Hit(entry, scored.score, words, telling, coverage, len(answered), frozenset(matched)))
         # Entries that answer more of the question's words come first, then the better scored.
         hits.sort(key=lambda h: (-h.answered, -h.score, h.entry.kind, h.entry.code))
         return hits
@@ -137,4 +139,15 @@ def build_index(versions: list[ItemVersion], bundles: list[Bundle]) -> CatalogIn
             "members": analyzer.terms(" ".join(v.name for v in members if v is not None)),
             "member_aliases": analyzer.terms(" ".join(v.keywords for v in members if v is not None)),
         }
-    return CatalogIndex(analyzer=analyzer, bm25=Bm25Index(documents, WEIGHTS, PROMINENT), entries=entries)
+    sounds: dict[str, set[str]] = {}
+    for fields in documents.values():
+        for terms in fields.values():
+            for term in terms:
+                if len(term) > 1 and not term.startswith(PINYIN):
+                    sounds.setdefault(sound_of(term), set()).add(term)
+    return CatalogIndex(
+        analyzer=analyzer,
+        bm25=Bm25Index(documents, WEIGHTS, PROMINENT),
+        entries=entries,
+        sounds={sound: frozenset(words) for sound, words in sounds.items()},
+    )

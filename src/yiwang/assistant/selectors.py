@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Case as SQLCase
 from django.db.models import Count, IntegerField, Max, Prefetch, QuerySet, Value, When
 
+from yiwang.assistant.confidence import catalog_answers
 from yiwang.assistant.index import CatalogIndex, Hit, Kind, build_index
 from yiwang.catalog import codes
 from yiwang.catalog import selectors as catalog
@@ -50,6 +51,12 @@ def catalog_index() -> CatalogIndex:
 def search(question: str, *, kinds: tuple[Kind, ...] = ("item", "bundle")) -> list[Hit]:
     """The answers to a question, best first: every entry that shares a telling word with it."""
     return [h for h in catalog_index().search(question, kinds=kinds) if h.telling]
+
+
+def question_answered(question: str, hit: Hit) -> bool:
+    """Whether `hit`, the best answer to `question`, answers what it asks about (confidence.py): the
+    assistant declines otherwise; search shows it all the same."""
+    return catalog_answers(catalog_index(), question, hit)
 
 
 def _in_order(codes_in_order: list[str], field: str) -> SQLCase:

@@ -28,6 +28,9 @@ class Query:
 
     weights: dict[str, float]
     groups: list[frozenset[str]]
+    # The same words, each with the terms that answer it whole: the catalog's words for a phrase as
+    # they are written ("无犯罪记录证明"), not their pieces ("证明"), which many services share.
+    meanings: dict[str, frozenset[str]]
 
 
 # Words around what a person wants that say nothing about which service it is.
@@ -146,9 +149,11 @@ class Analyzer:
                         joints.append((pieces[i : i + size], _pinyin(joined)))
         flat = _NOISE.sub("", normalise(text))
         said: dict[str, set[str]] = {}
+        whole: dict[str, set[str]] = {}
         for key, meant in synonyms().items():
             if key in flat:
                 said[key] = set()
+                whole[key] = {normalise(target) for target in meant}
                 for target in meant:
                     for word in self.words(target):
                         add(word, 0.8 if len(word) > 1 else 0.2)
@@ -158,15 +163,50 @@ class Analyzer:
             for piece in pieces:
                 if piece in groups:
                     groups[piece].add(sound)
+        meanings = {word: set(terms) for word, terms in groups.items()}
         for key, targets in said.items():
             # What a phrase means goes with the shortest word holding it ("换证", not "身份证换证"),
             # else with the words inside it ("孩子" in "生孩子"), else it stands on its own.
             holding = sorted((w for w in groups if key in w), key=len)[:1] or [w for w in groups if w in key]
             for word in holding:
                 groups[word] |= targets
+                meanings[word] |= whole[key]
             if not holding:
                 groups[key] = set(targets)
-        return Query(weights, [frozenset(g) for g in groups.values()])
+                meanings[key] = set(whole[key])
+        return Query(
+            weights,
+            [frozenset(g) for g in groups.values()],
+            {word: frozenset(terms) for word, terms in meanings.items()},
+        )
+
+    def tokens(self, text: str) -> list[str]:
+        """The words of `text` as written, in order, each cut once (jieba's precise mode), with ""
+        where punctuation or a space parts them."""
+        tokens: list[str] = []
+        for chunk in _NOISE.split(normalise(text)):
+            if chunk:
+                tokens.extend(self._jieba.cut(chunk))
+                tokens.append("")
+        return tokens
+
+    def knows(self, word: str) -> bool:
+        """Whether `word` is in the dictionary (jieba's own or the catalog's), not a guess of the
+        segmenter for characters it could not place."""
+        return bool(self._jieba.FREQ.get(normalise(word)))
+
+
+def sound_of(word: str) -> str:
+    """The index term for the sound of a word (`py:shenfenzheng`)."""
+    return _pinyin(word)
+
+
+@cache
+def generic_words() -> frozenset[str]:
+    """Words that say what is done or when, not what about (data/generic_words.txt)."""
+    text = (files("yiwang.assistant") / "data" / "generic_words.txt").read_text(encoding="utf-8")
+    lines = (line.split("#", 1)[0] for line in text.splitlines())
+    return frozenset(normalise(word) for line in lines for word in line.split())
 
 
 def vocabulary_of(texts: Iterable[str]) -> set[str]:
