@@ -7,6 +7,7 @@ VENV := .venv
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
+SMS_PORT ?= 8025
 
 .PHONY: install system-packages run test lint bench-calendar screenshots
 
@@ -32,7 +33,8 @@ run: install
 	$(VENV)/bin/yiwang collectstatic --noinput --verbosity 0
 	@echo "一网通办 serving on http://$(HOST):$(PORT)/ (admin: /admin/, API: /api/v1/docs)"
 	@echo "notices link to $$YIWANG_SITE_URL (set YIWANG_SITE_URL to the public address behind a proxy)"
-	$(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) --workers $(WORKERS) --blocking-threads 1 --log-level warning yiwang.wsgi:application
+	@echo "worker: yiwang run_huey; SMS: $${YIWANG_SMS_URL:-the demo gateway on http://127.0.0.1:$(SMS_PORT)/}"
+	HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) SMS_PORT=$(SMS_PORT) scripts/serve
 
 # Compiled modules are kept (even where PYTHONDONTWRITEBYTECODE is set): the suite starts `yiwang` in
 # subprocesses (migrate, backup, restore), and each would otherwise compile Django and Yiwang again.

@@ -22,6 +22,17 @@ def _fast_password_hashing() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _jobs_run_in_process() -> Iterator[None]:
+    """Jobs a test enqueues (after its transaction commits) run at once in the test's process, on an
+    in-memory queue: never on the developer's var/queue.sqlite3, where a running worker would take them."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = False
+
+
 @contextmanager
 def keep_test_connection() -> Iterator[None]:
     """Around a call through the real WSGI application (yiwang.wsgi): its request signals would close

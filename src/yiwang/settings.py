@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
 
-from yiwang.core.env import env_bool, env_int, env_list, env_str
+from yiwang.core.env import env_bool, env_int, env_list, env_str, queue_settings
 from yiwang.core.file_modes import private_database, private_directory
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "huey.contrib.djhuey",
     "ninja",
     "corsheaders",
     "yiwang.core",
@@ -62,6 +64,7 @@ INSTALLED_APPS = [
     "yiwang.licences",
     "yiwang.cases",
     "yiwang.sharing",
+    "yiwang.notifications",
     "yiwang.audit",
     "yiwang.kiosk",
     "yiwang.ops",
@@ -300,6 +303,27 @@ YIWANG_TRACK_WINDOW_MINUTES = env_int("YIWANG_TRACK_WINDOW_MINUTES", 15)
 YIWANG_FOREIGN_READS_PER_ACCOUNT = env_int("YIWANG_FOREIGN_READS_PER_ACCOUNT", 10)
 YIWANG_FOREIGN_READS_WINDOW_MINUTES = env_int("YIWANG_FOREIGN_READS_WINDOW_MINUTES", 15)
 
+# 后台任务 (worker): huey. The embedded default keeps the queue in a SQLite file beside the database,
+# so `make run` needs no other server; production points YIWANG_QUEUE_URL at PostgreSQL (LISTEN/NOTIFY,
+# the tables huey_*) or Redis, shared by every app server and worker. See README "Worker".
+YIWANG_QUEUE_URL = env_str("YIWANG_QUEUE_URL", f"sqlite:///{VAR_DIR / 'queue.sqlite3'}")
+HUEY = queue_settings(YIWANG_QUEUE_URL, name=env_str("YIWANG_QUEUE_NAME", "yiwang"))
+if HUEY["huey_class"] == "huey.SqliteHuey":
+    private_database(Path(str(HUEY["filename"])))  # queued jobs' arguments are the platform's own
+# 消息通知: SMS through the provider (notifications.gateway); no URL, no SMS (the inbox still gets all).
+YIWANG_SMS_URL = env_str("YIWANG_SMS_URL", "")
+YIWANG_SMS_KEY_ID = env_str("YIWANG_SMS_KEY_ID", "")
+YIWANG_SMS_SECRET = env_str("YIWANG_SMS_SECRET", "")
+YIWANG_SMS_SIGN = env_str("YIWANG_SMS_SIGN", "一网通办")
+# Template codes as the provider registered them, e.g. '{"YW_CASE_ACCEPTED": "SMS_276410001"}'.
+YIWANG_SMS_TEMPLATE_CODES: dict[str, str] = json.loads(env_str("YIWANG_SMS_TEMPLATE_CODES", "{}"))
+# SMS per number per day (0: no cap); past it, messages reach the inbox only.
+YIWANG_SMS_DAILY_CAP = env_int("YIWANG_SMS_DAILY_CAP", 10)
+# 免打扰: non-urgent SMS written from the first hour to the second are sent at the second (local time).
+YIWANG_SMS_QUIET_HOURS = tuple(int(h) for h in env_list("YIWANG_SMS_QUIET_HOURS", ["22", "8"]))
+# 临期预警: the daily deadline scan runs from this hour (local) on working days.
+YIWANG_DEADLINE_SCAN_HOUR = env_int("YIWANG_DEADLINE_SCAN_HOUR", 9)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -318,6 +342,15 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "jieba": {"level": "WARNING"},
+        # The worker: its start and its failures, not a line per job run (YIWANG_WORKER_LOG_LEVEL=INFO).
+        # Given a handler here, `run_huey` adds none of its own, which would print each line twice.
+        "huey": {
+            "handlers": ["console"],
+            "level": env_str("YIWANG_WORKER_LOG_LEVEL", "WARNING"),
+            "propagate": False,
+        },
+        "huey.consumer": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "huey.consumer.Scheduler": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },

@@ -146,6 +146,7 @@ def _url(endpoint: Endpoint, cast: dict[str, Any]) -> str:
         "check_id": "1",
         "mark_id": "1",
         "account_id": "1",
+        "message_id": "1",
     }
     route = endpoint.route
     for name, value in values.items():

@@ -6,11 +6,12 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -78,6 +79,15 @@ def sign_out_everywhere(*, user: User) -> int:
     """
     User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def credentials_purge(*, now: datetime | None = None, keep: timedelta = timedelta(days=30)) -> int:
+    """Removes API tokens expired or revoked more than `keep` ago (kept a while for the audit's sake)
+    and expired sessions; returns how many tokens went. Run again, it finds nothing more."""
+    cutoff = (now or timezone.now()) - keep
+    removed, _ = ApiToken.objects.filter(Q(expires_at__lt=cutoff) | Q(revoked_at__lt=cutoff)).delete()
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+    return removed
 
 
 # ---- 实名认证 (real-name verification) ---------------------------------------------------------

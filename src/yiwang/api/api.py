@@ -23,6 +23,7 @@ from yiwang.catalog.api import router as catalog_router
 from yiwang.core.errors import DomainError
 from yiwang.documents.api import router as documents_router
 from yiwang.licences.api import router as licences_router
+from yiwang.notifications.api import router as notifications_router
 from yiwang.sharing.api import router as sharing_router
 
 ERROR_STATUSES = {
@@ -162,3 +163,4 @@ api.add_router("/", licence_reads_router)  # after the library's: its `{identifi
 api.add_router("/", sharing_router)
 api.add_router("/", pledges_router)
 api.add_router("/", reports_router)
+api.add_router("/", notifications_router)

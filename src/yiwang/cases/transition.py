@@ -12,6 +12,7 @@ from yiwang.accounts.models import User
 from yiwang.audit import services as audit
 from yiwang.audit.models import AuditAction
 from yiwang.cases.models import Case, CaseEvent
+from yiwang.cases.notify import case_event_notify
 from yiwang.cases.states import TRANSITIONS, Action, CaseStatus
 from yiwang.core.errors import Conflict
 
@@ -114,4 +115,5 @@ def transition(
             "reason": reason,
         },
     )
+    case_event_notify(case, action=action)
     return case

@@ -3,17 +3,19 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from yiwang.accounts.acting import ACTING_SESSION_KEY, acting_start, acting_stop, may_act, signed_in_account
 from yiwang.accounts.models import User, UserKind
-from yiwang.accounts.policy import Permission, PolicyForbidden
+from yiwang.accounts.policy import Permission, PolicyForbidden, allows
 from yiwang.accounts.selectors import REAL_NAME_HOW, is_real_name_verified, mandates_of
 from yiwang.accounts.services import real_name_verify_online
 from yiwang.accounts.verification import Verdict, get_provider
@@ -21,24 +23,44 @@ from yiwang.audit import services as audit
 from yiwang.audit.models import AuditAction
 from yiwang.channels.guards import page_requires
 from yiwang.core.errors import DomainError
+from yiwang.notifications.selectors import unread_count
 
 
 def identity(request: HttpRequest) -> dict[str, Any]:
-    """Context processor: who is signed in, for whom they work now, and what they may switch to."""
+    """Context processor: who is signed in, for whom they work now, what they may switch to, and their
+    inbox (站内信) with its unread count for the header."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     person = signed_in_account(request)
     if user.kind == UserKind.STAFF:
-        return {"signed_in_person": person, "acting_for": None, "mandates": [], "real_name_verified": True}
+        return {
+            "signed_in_person": person,
+            "acting_for": None,
+            "mandates": [],
+            "real_name_verified": True,
+            **_inbox(user, "workbench:messages" if allows(user, Permission.WORKBENCH) else ""),
+        }
     acting = person.pk != user.pk
     return {
+        **_inbox(user, "portal:messages"),
         "signed_in_person": person,
         "acting_for": user if acting else None,
         "mandates": list(mandates_of(person)) if may_act(person) else [],
         "real_name_verified": is_real_name_verified(person),
         "superseded": person.superseded_at is not None,
     }
+
+
+def _inbox(user: User, url_name: str) -> dict[str, Any]:
+    """The inbox link and its unread count. The count is asked when a page's header shows it, once
+    (a fragment, a PDF or a kiosk page never does): one COUNT over the inbox index."""
+
+    @cache
+    def unread() -> int:
+        return unread_count(user)
+
+    return {"inbox_url": reverse(url_name) if url_name else "", "inbox_unread": unread}
 
 
 def _back(request: HttpRequest, default: str) -> str:

@@ -32,3 +32,27 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None or raw.strip() == "":
         return list(default)
     return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def queue_settings(url: str, *, name: str) -> dict[str, object]:
+    """huey's settings (huey.contrib.djhuey) for a queue URL: `sqlite:///path`, `postgres://…` or
+    `redis://…`. Results are not kept: jobs record what they did in the database themselves."""
+    scheme = url.split("://", 1)[0].lower()
+    common: dict[str, object] = {
+        "name": name,
+        "immediate": False,  # djhuey would follow DEBUG
+        "results": False,
+        "utc": True,
+        "consumer": {"workers": 2, "worker_type": "thread", "check_worker_health": True},
+    }
+    if scheme == "sqlite":
+        return {
+            **common,
+            "huey_class": "huey.SqliteHuey",
+            "filename": url.split("://", 1)[1].removeprefix("/"),
+        }
+    if scheme in ("postgres", "postgresql"):
+        return {**common, "huey_class": "huey.PostgresHuey", "dsn": "postgresql://" + url.split("://", 1)[1]}
+    if scheme in ("redis", "rediss"):
+        return {**common, "huey_class": "huey.RedisHuey", "url": url}
+    raise ValueError(f"YIWANG_QUEUE_URL: unsupported scheme {scheme!r} (sqlite, postgres or redis)")

@@ -21,6 +21,8 @@ from yiwang.audit.models import AuditAction, AuditEntry
 from yiwang.audit.services import record
 from yiwang.core.masking import mask_text
 from yiwang.ops.export import csv_chunks
+from yiwang.ops.models import FailedJob
+from yiwang.ops.tasks import failed_job_retry
 
 
 @admin.register(AuditEntry)
@@ -81,3 +83,31 @@ class AuditEntryAdmin(PersonalDataMaskAdmin, admin.ModelAdmin):
         response["Content-Disposition"] = f'attachment; filename="audit-{timezone.localdate():%Y%m%d}.csv"'
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+@admin.register(FailedJob)
+class FailedJobAdmin(admin.ModelAdmin):
+    """失败的后台任务: what the worker gave up on after its retries, with the error; run again from here."""
+
+    list_display = ["task", "failed_at", "short_error", "retried_at"]
+    list_filter = ["task", "retried_at"]
+    readonly_fields = ["task", "task_id", "args", "kwargs", "error", "failed_at", "retried_at"]
+    actions = ["retry"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="错误")
+    def short_error(self, job: FailedJob) -> str:
+        lines = [line for line in job.error.strip().splitlines() if line.strip()]
+        return lines[-1][:160] if lines else ""
+
+    @admin.action(description="重新执行所选任务")
+    def retry(self, request: HttpRequest, queryset: Any) -> None:
+        jobs = list(queryset)
+        for job in jobs:
+            failed_job_retry(job)
+        self.message_user(request, f"已重新排队 {len(jobs)} 个任务")

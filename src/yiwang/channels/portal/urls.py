@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yiwang.channels.portal import apply, assistant, mine, register, supplement
+from yiwang.channels.portal import apply, assistant, inbox, mine, register, supplement
 
 app_name = "portal"
 
@@ -15,4 +15,8 @@ urlpatterns = [
     path("me/applications/<str:number>/withdraw/", mine.withdraw, name="withdraw"),
     path("me/applications/<str:number>/supplement/", supplement.supplement, name="supplement"),
     path("me/applications/<str:number>/notices/<str:kind>.pdf", mine.notice, name="notice"),
+    path("me/messages/", inbox.inbox, name="messages"),
+    path("me/messages/read-all/", inbox.read_all, name="messages_read_all"),
+    path("me/messages/settings/", inbox.sms_settings, name="message_settings"),
+    path("me/messages/<int:message_id>/", inbox.message, name="message"),
 ]

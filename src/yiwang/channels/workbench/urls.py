@@ -9,6 +9,7 @@ from yiwang.channels.workbench.views import (
     desk_start,
     files,
     home,
+    inbox,
     overview,
     pledges,
 )
@@ -41,4 +42,7 @@ urlpatterns = [
     path("cases/<str:number>/documents/<str:document_id>/", files.case_document, name="case_document"),
     path("pledge-checks/", pledges.pledge_checks, name="pledge_checks"),
     path("overview/", overview.overview, name="overview"),
+    path("messages/", inbox.inbox, name="messages"),
+    path("messages/read-all/", inbox.read_all, name="messages_read_all"),
+    path("messages/<int:message_id>/", inbox.message, name="message"),
 ]
