@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from yiwang.notifications.delivery import LEASE, MAX_ATTEMPTS, sms_claim, sms_send_due
+from yiwang.notifications.delivery import LEASE, MAX_ATTEMPTS, sms_claim, sms_send, sms_send_due
 from yiwang.notifications.gateway import RECEIPT_PATH, HttpSmsGateway, signed_headers
 from yiwang.notifications.models import MessageKind, Sms, SmsState
 from yiwang.notifications.services import notify
@@ -167,3 +167,52 @@ def test_a_wrong_secret_at_the_gateway_is_a_permanent_failure(sms_gateway, setti
     sms_send_due()
     assert Sms.objects.get().state == SmsState.PERMANENT_FAILURE
     assert sms_gateway.stats()["bad_signatures"] == 1
+
+
+def test_a_receipt_that_comes_before_the_worker_records_the_send_still_settles_the_sms(client, sms_gateway):
+    write()
+    [claimed] = sms_claim(batch=10)
+    gateway = HttpSmsGateway(sms_gateway.url, "test-key", "test-secret", "一网通办")
+    gateway.send(
+        phone=claimed.phone,
+        template=claimed.template,
+        params=claimed.params,
+        key=str(claimed.idempotency_key),
+    )
+    # The gateway reports delivery while the worker has not yet written the provider's id down.
+    assert post_receipts(client, sms_gateway.take_receipts()).json()["updated"] == 1
+    sms = Sms.objects.get()
+    assert sms.state == SmsState.DELIVERED and sms.provider_id
+    # The worker's late record changes nothing that matters: still delivered, never sent again.
+    assert sms_send_due() == 0
+    with time_machine.travel(timezone.now() + LEASE + timedelta(minutes=5)):
+        assert sms_send_due() == 0
+    assert Sms.objects.get().state == SmsState.DELIVERED and sms_gateway.stats()["requests"] == 1
+
+
+def test_a_failure_receipt_before_the_record_leaves_the_retry_under_its_new_key(client, sms_gateway):
+    sms_gateway.switched_off.add(PHONE)
+    write()
+    [claimed] = sms_claim(batch=10)
+    provider_id = HttpSmsGateway(sms_gateway.url, "test-key", "test-secret", "一网通办").send(
+        phone=claimed.phone,
+        template=claimed.template,
+        params=claimed.params,
+        key=str(claimed.idempotency_key),
+    )
+    post_receipts(client, sms_gateway.take_receipts())
+    retry = Sms.objects.get()
+    assert retry.state == SmsState.TEMPORARY_FAILURE and retry.idempotency_key != claimed.idempotency_key
+    # The worker now records its send of the old key: that must not pair the old id with the new key.
+    class Answered:
+        def send(self, **kwargs: object) -> str:
+            return provider_id
+
+    sms_send(claimed, gateway=Answered())
+    after = Sms.objects.get()
+    assert after.provider_id == "" and after.state == SmsState.TEMPORARY_FAILURE
+    sms_gateway.switched_off.clear()
+    with time_machine.travel(after.not_before + timedelta(seconds=1)):
+        assert sms_send_due() == 1
+    post_receipts(client, sms_gateway.take_receipts())
+    assert Sms.objects.get().state == SmsState.DELIVERED
