@@ -75,6 +75,10 @@ def test_the_scan_waits_for_nine_oclock_and_skips_days_off(world):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_scanning_at_once_write_each_warning_once(world):
+    if connection.vendor == "sqlite":
+        # The test database is SQLite in memory with a shared cache, which refuses a second writer
+        # ("table is locked") where the file database waits for it; PostgreSQL runs this.
+        pytest.skip("SQLite's in-memory test database does not wait for a second writer")
     accepted_case(world)
     errors: list[BaseException] = []
 
