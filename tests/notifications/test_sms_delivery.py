@@ -203,6 +203,7 @@ def test_a_failure_receipt_before_the_record_leaves_the_retry_under_its_new_key(
     post_receipts(client, sms_gateway.take_receipts())
     retry = Sms.objects.get()
     assert retry.state == SmsState.TEMPORARY_FAILURE and retry.idempotency_key != claimed.idempotency_key
+
     # The worker now records its send of the old key: that must not pair the old id with the new key.
     class Answered:
         def send(self, **kwargs: object) -> str:
