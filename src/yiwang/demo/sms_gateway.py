@@ -61,7 +61,8 @@ class FakeSmsGateway:
         self._server = ThreadingHTTPServer((self.host, self.port), _handler(self))
         self._server.daemon_threads = True
         self._threads = [
-            threading.Thread(target=self._server.serve_forever, daemon=True),
+            # A short poll: stop() (after every test) waits for it.
+            threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True),
             threading.Thread(target=self._push_receipts, daemon=True),
         ]
 
