@@ -33,6 +33,16 @@ def _jobs_run_in_process() -> Iterator[None]:
     HUEY.immediate = False
 
 
+@pytest.fixture(autouse=True)
+def _published_versions_read_afresh() -> None:
+    """Each test starts without the process's copy of the published versions: a rolled-back test can
+    leave the next one a catalog with the same stamp but other rows (SQLite gives the ids out again,
+    and a frozen clock the same times)."""
+    from yiwang.catalog.selectors import published_versions_invalidate
+
+    published_versions_invalidate()
+
+
 @contextmanager
 def keep_test_connection() -> Iterator[None]:
     """Around a call through the real WSGI application (yiwang.wsgi): its request signals would close

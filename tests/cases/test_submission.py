@@ -212,8 +212,9 @@ def test_case_numbers_carry_region_date_and_sequence(world):
 def test_a_sequence_past_eight_digits_is_written_whole(world):
     from django.db import connection
 
-    from yiwang.cases.numbers import APPLICATION_SEQUENCE, postgres_sequence_name
+    from yiwang.cases.numbers import APPLICATION_SEQUENCE
     from yiwang.core.models import NumberSequence
+    from yiwang.core.sequences import postgres_sequence_name
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

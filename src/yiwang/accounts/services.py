@@ -54,16 +54,15 @@ def api_token_user(token: str, *, now: datetime | None = None) -> User | None:
     One query on every API request (digests are unique); the user's department and service point load
     on first use, which only staff paths need.
     """
-    found = (
-        ApiToken.objects.filter(
-            digest=token_digest(token), revoked_at__isnull=True, expires_at__gt=now or timezone.now()
+    try:
+        return User.objects.get(
+            is_active=True,
+            api_tokens__digest=token_digest(token),
+            api_tokens__revoked_at__isnull=True,
+            api_tokens__expires_at__gt=now or timezone.now(),
         )
-        .select_related("user")
-        .first()
-    )
-    if found is None or not found.user.is_active:
+    except User.DoesNotExist:
         return None
-    return found.user
 
 
 def api_token_revoke(*, token: str) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Prefetch
 
 from yiwang.cases.applicants import Problems
-from yiwang.catalog import codes, selectors
+from yiwang.catalog import selectors
 from yiwang.catalog.models import Bundle, BundleDependency, BundleMember, ItemVersion
 
 
@@ -31,7 +31,7 @@ def application_target(
         problems.add("item", "须指定一个事项（item）或一件事（bundle），且只能指定其一")
         return None
     if item:
-        version = published_version(item)
+        version = selectors.published_version(item)
         if version is None:
             problems.add("item", "未找到该事项或事项未发布")
             return None
@@ -70,15 +70,6 @@ def published_bundle(code: str) -> Bundle | None:
                 queryset=BundleDependency.objects.select_related("requires__item").order_by("id"),
             ),
         )
-        .first()
-    )
-
-
-def published_version(code: str) -> ItemVersion | None:
-    """The item's current published version, with its item and department."""
-    return (
-        ItemVersion.objects.filter(status=codes.VersionStatus.PUBLISHED, item__code=code)
-        .select_related("item__department")
         .first()
     )
 

@@ -5,15 +5,49 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 
 from yiwang.catalog import codes
 from yiwang.catalog.models import Bundle, BundleMember, Department, ItemVersion, Material, ServiceItem
 from yiwang.core.errors import NotFound
+from yiwang.core.stamped import StampedCache
 
 
 def published_versions() -> QuerySet[ItemVersion]:
     return ItemVersion.objects.filter(status=codes.VersionStatus.PUBLISHED).select_related("item__department")
+
+
+def published_versions_stamp() -> tuple[Any, ...]:
+    """Changes with every publication and retirement of an item version (core.stamped): a first
+    publication or a retirement changes the count; a new edition the sum of the ids (it replaces an
+    edition with a lower id) and the latest publication time."""
+    published = ItemVersion.objects.filter(status=codes.VersionStatus.PUBLISHED)
+    return tuple(published.aggregate(count=Count("pk"), ids=Sum("pk"), latest=Max("published_at")).values())
+
+
+# The published versions read so far, by item code, with their items, departments and materials: read
+# by every submission. A published edition never changes, so only a publication or a retirement makes
+# them stale, and the stamp changes with both; each item is read again at its first use after that.
+_published: StampedCache[dict[str, ItemVersion]] = StampedCache(stamp=published_versions_stamp, build=dict)
+
+
+def published_version(code: str) -> ItemVersion | None:
+    """The item's current published version with its item, department and materials, or None.
+
+    The same instance serves every request of this process: read it, never change it.
+    """
+    versions = _published.get()
+    if code not in versions:
+        found = published_versions().filter(item__code=code).prefetch_related("materials").first()
+        if found is None:
+            return None  # not kept: any text can be asked for
+        versions[code] = found
+    return versions[code]
+
+
+def published_versions_invalidate() -> None:
+    """Drop this process's copy of the published versions; the next read rebuilds it."""
+    _published.invalidate()
 
 
 def four_ways_filter(way: str) -> Q:

@@ -1,11 +1,14 @@
 """The one way a process keeps something built from the database (the working calendar, the catalog
-index): a `StampedCache`.
+index, the published item versions): a `StampedCache`.
 
 Rule: the value is rebuilt when its stamp — a cheap query of what it was built from, such as a row
 count and the latest change time — differs from the stamp it was built at. The stamp is read on every
 `get()`, or at most every `recheck_seconds`; `invalidate()` forces a rebuild at the next `get()` (for
 a change this process made and must see at once). Each process, and each server worker, keeps its
 own copy, so no message between processes is needed.
+
+A value may also start empty and be filled as it is used (a dict of the rows read so far): whatever
+it gets was read after the stamp it is kept under, so it is never older than that stamp.
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import prefetch_related_objects
+
 from yiwang.accounts.models import User
 from yiwang.accounts.selectors import is_real_name_verified
 from yiwang.cases.access import is_applicant
@@ -35,13 +37,12 @@ class Provided:
 
 def needed_materials(versions: list[ItemVersion]) -> dict[str, list[Material]]:
     """Materials by share key: a paper several member items need is one entry."""
+    # One query for the versions that do not come with their materials (published versions do).
+    prefetch_related_objects(versions, "materials")
     by_key: dict[str, list[Material]] = {}
-    for material in (
-        Material.objects.filter(version__in=versions)
-        .select_related("version")
-        .order_by("version_id", "order", "id")
-    ):
-        by_key.setdefault(material.share_key, []).append(material)
+    for version in sorted(versions, key=lambda v: v.pk):
+        for material in version.materials.all():
+            by_key.setdefault(material.share_key, []).append(material)
     return by_key
 
 

@@ -92,8 +92,9 @@ def application_store(
     supplement_deadline = deadlines.supplement_deadline(today)
     cases = []
     for index, (member, version) in enumerate(target.versions, start=1):
-        item = member.item if member is not None else version.item
-        version.item = item  # a member's version came from its item: the answer names the item
+        if member is not None:
+            version.item = member.item  # a member's version came from its item: the answer names the item
+        item = version.item
         own_fields = set((version.form_schema.get("properties") or {}).keys())
         cases.append(
             Case(
