@@ -95,19 +95,25 @@ class Server:
         """SIGKILL to granian and every worker at once: no shutdown code runs anywhere."""
         process, self.process = self.process, None
         assert process is not None
-        processes = _group_alive(process.pid)
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-        deadline = time.monotonic() + 10
-        while _group_alive(process.pid) and time.monotonic() < deadline:
-            time.sleep(0.02)
-        return processes
+        return kill_group(process)
 
     def stop(self) -> None:
         process, self.process = self.process, None
         if process is None or process.poll() is not None:
             return
         terminate_group(process)
+
+
+def kill_group(process: subprocess.Popen[bytes]) -> int:
+    """SIGKILL to a process started in a session of its own and to every process of its group, and
+    wait until none is left; returns how many it reached."""
+    processes = _group_alive(process.pid)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while _group_alive(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return processes
 
 
 def _group_alive(pgid: int) -> int:

@@ -5,8 +5,6 @@ reaches the consumer and every worker process at once."""
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 import sys
 import time
@@ -15,7 +13,7 @@ import urllib.request
 from pathlib import Path
 
 from crash_lib.masking import mask
-from submit_lib.cpu import proc_stats
+from crash_lib.server import kill_group
 from submit_lib.server import terminate_group
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -25,11 +23,6 @@ READY_LINE = "Huey consumer started"  # huey's INFO line once the consumer's wor
 
 def _tail(log: Path) -> str:
     return mask(log.read_text(errors="replace")[-3000:]) if log.exists() else ""
-
-
-def group_alive(pgid: int) -> int:
-    """Live (not zombie) processes in the process group."""
-    return sum(1 for p in proc_stats() if p.pgrp == pgid and p.state != "Z")
 
 
 class Gateway:
@@ -115,13 +108,7 @@ class Consumer:
         """SIGKILL to the consumer and its worker processes at once; returns how many it reached."""
         process, self.process = self.process, None
         assert process is not None
-        reached = group_alive(process.pid)
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-        deadline = time.monotonic() + 10
-        while group_alive(process.pid) and time.monotonic() < deadline:
-            time.sleep(0.02)
-        return reached
+        return kill_group(process)
 
     def stop(self) -> None:
         process, self.process = self.process, None
