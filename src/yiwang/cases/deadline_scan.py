@@ -34,12 +34,16 @@ class ScanResult:
     messages: int = 0
 
 
-def _staff_by_department(department_ids: set[int], role: StaffRole) -> dict[int, list[User]]:
-    staff: dict[int, list[User]] = defaultdict(list)
+def _staff_by_department(
+    department_ids: set[int], *roles: StaffRole
+) -> dict[StaffRole, dict[int, list[User]]]:
+    """The departments' active staff holding each of `roles`, read in one query."""
+    staff: dict[StaffRole, dict[int, list[User]]] = {role: defaultdict(list) for role in roles}
     users = User.objects.filter(kind=UserKind.STAFF, is_active=True, department_id__in=department_ids)
     for user in users.order_by("pk"):
-        if user.has_role(role) and user.department_id is not None:
-            staff[user.department_id].append(user)
+        for role in roles:
+            if user.has_role(role) and user.department_id is not None:
+                staff[role][user.department_id].append(user)
     return staff
 
 
@@ -55,8 +59,10 @@ def deadline_scan(*, now: datetime | None = None) -> ScanResult:
         .select_related("item_version", "department")
         .order_by("promised_due", "id")
     )
-    officers = _staff_by_department({c.department_id for c in warned}, StaffRole.OFFICER)
-    heads = _staff_by_department({c.department_id for c in warned}, StaffRole.DEPARTMENT_HEAD)
+    staff = _staff_by_department(
+        {c.department_id for c in warned}, StaffRole.OFFICER, StaffRole.DEPARTMENT_HEAD
+    )
+    officers, heads = staff[StaffRole.OFFICER], staff[StaffRole.DEPARTMENT_HEAD]
     written = 0
     red = {c.pk for c in warned if c.promised_due is not None and c.promised_due < today}
     for case in warned:
