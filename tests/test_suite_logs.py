@@ -1,7 +1,9 @@
 """No clear ID number or mobile number appears in any log line the test suite produced.
 
-Runs last (tests/conftest.py orders it so) over the file that every configured log handler was
-teed into for the whole run: what the suite logged is what production would have written.
+The check itself runs when the whole run has finished (`pytest_sessionfinish` in tests/conftest.py),
+over the files every configured log handler was teed into — one per process when the suite runs on
+several workers: what the suite logged is what production would have written. Here: that the check
+finds what it must, and that the tee sees the masked text.
 """
 
 from __future__ import annotations
@@ -34,10 +36,3 @@ def test_an_exception_text_is_masked_in_the_log(suite_log):
     text = Path(suite_log).read_text(encoding="utf-8")
     assert "注册失败" in text and "110105********002X 已注册" in text
     assert "11010519491231002X" not in text
-
-
-def test_no_log_line_of_the_suite_holds_a_clear_id_or_mobile_number(suite_log):
-    text = Path(suite_log).read_text(encoding="utf-8")
-    assert text, "the suite's log file is empty: the tee is not working"
-    lines = clear_identifiers(text)
-    assert not lines, f"clear ID or mobile numbers in the suite's log, lines {lines[:20]} of {suite_log}"

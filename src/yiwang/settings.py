@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "yiwang.notifications",
     "yiwang.audit",
     "yiwang.kiosk",
+    "yiwang.feedback",
     "yiwang.ops",
     "yiwang.channels",
     "yiwang.api",
@@ -323,6 +324,32 @@ YIWANG_SMS_DAILY_CAP = env_int("YIWANG_SMS_DAILY_CAP", 10)
 YIWANG_SMS_QUIET_HOURS = tuple(int(h) for h in env_list("YIWANG_SMS_QUIET_HOURS", ["22", "8"]))
 # 临期预警: the daily deadline scan runs from this hour (local) on working days.
 YIWANG_DEADLINE_SCAN_HOUR = env_int("YIWANG_DEADLINE_SCAN_HOUR", 9)
+
+# 好差评 (feedback): a case may be rated for this many days after it ends; then it counts as not rated,
+# or, where the local rule deems silence 满意, as a deemed 满意 written by the worker.
+YIWANG_RATING_WINDOW_DAYS = env_int("YIWANG_RATING_WINDOW_DAYS", 15)
+YIWANG_RATING_DEEMED_SATISFIED = env_bool("YIWANG_RATING_DEEMED_SATISFIED", False)
+# Working-day limits, per region code (the longest matching prefix wins; "" is the default):
+# 差评 回访 and 整改; 诉求 签收 and the SLA per type; the days a citizen has to judge an answer.
+_feedback_limits: dict[str, dict[str, int]] = json.loads(env_str("YIWANG_FEEDBACK_LIMITS", "{}"))
+YIWANG_FEEDBACK_LIMITS: dict[str, dict[str, int]] = {
+    **_feedback_limits,
+    "": {
+        "callback": 1,
+        "fix": 15,
+        "sign": 1,
+        "consult": 1,
+        "help": 5,
+        "complaint": 5,
+        "suggestion": 15,
+        "report": 15,
+        "judge": 5,
+        "extension_max": 15,
+        **_feedback_limits.get("", {}),
+    },
+}
+# 诉求 routed automatically when the classifier's probability for the department reaches this.
+YIWANG_FEEDBACK_AUTO_ROUTE = float(env_str("YIWANG_FEEDBACK_AUTO_ROUTE", "0.5"))
 
 LOGGING = {
     "version": 1,

@@ -147,6 +147,9 @@ def _url(endpoint: Endpoint, cast: dict[str, Any]) -> str:
         "mark_id": "1",
         "account_id": "1",
         "message_id": "1",
+        "task_id": "1",
+        "appeal_id": "1",
+        "invitation_id": "1",
     }
     route = endpoint.route
     for name, value in values.items():
@@ -162,6 +165,22 @@ API_BODIES = {
     "api/v1/cases/<number>/actions": {"action": "accept"},
     "api/v1/pledge-checks/<check_id>/conclude": {"truthful": True, "method": "数据共享", "note": "核查"},
     "api/v1/credit-marks/<mark_id>/repair": {"note": "已整改"},
+    "api/v1/cases/<number>/rating": {"level": 5},
+    "api/v1/cases/<number>/rating/again": {"level": 5},
+    "api/v1/rating-invitations/<invitation_id>/rating": {"level": 5},
+    "api/v1/rating-tasks/<task_id>/callback": {"note": "已回访"},
+    "api/v1/rating-tasks/<task_id>/rectification": {"outcome": "immediate", "result": "已整改"},
+    "api/v1/rating-tasks/<task_id>/appeal": {"reason": "mistaken", "statement": "误评"},
+    "api/v1/rating-appeals/<appeal_id>/decision": {"upheld": True, "note": "复核"},
+    "api/v1/requests/<number>/dispatch": {"department": "amr"},
+    "api/v1/requests/<number>/return": {"reason": "非本部门职责"},
+    "api/v1/requests/<number>/extension": {"days": 1, "reason": "需要现场核查"},
+    "api/v1/requests/<number>/extension/decision": {"approve": True},
+    "api/v1/requests/<number>/answer": {"answer": "已答复"},
+    "api/v1/requests/<number>/conclusion": {"conclusion": "已办结"},
+    "api/v1/requests/<number>/judgement": {"satisfied": True},
+    "api/v1/requests": {"type": "consult", "text": "请问食品经营许可怎么办理"},
+    "api/v1/requests/track": {"code": "ABCDE-FGHJK"},
 }
 
 

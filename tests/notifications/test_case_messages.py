@@ -42,7 +42,9 @@ def test_each_case_event_tells_the_applicant_in_the_inbox_and_by_sms(world, sms_
         response = getattr(world, who).act(number, action, **body)
         assert response.status_code == 200, response.content
     message = Message.objects.get(recipient=world.citizen.user, kind=kind)
-    assert message.link.startswith("/me/applications/")
+    # an ended case links to its rating (好差评), the others to the application
+    rated = kind == MessageKind.CASE_COMPLETED
+    assert message.link.startswith(f"/rate/{number}/?t=" if rated else "/me/applications/")
     assert number in message.body
     sms = Sms.objects.get(message=message)
     assert sms.phone == "13800000000"  # the contact number on the form

@@ -39,6 +39,8 @@ class Subject(StrEnum):
     DEPARTMENT_HEAD = StaffRole.DEPARTMENT_HEAD.value
     CATALOG_ADMIN = StaffRole.CATALOG_ADMIN.value
     SUPERVISOR = StaffRole.SUPERVISOR.value
+    HOTLINE_OPERATOR = StaffRole.HOTLINE_OPERATOR.value
+    DISPATCHER = StaffRole.DISPATCHER.value
     SUPERUSER = "superuser"  # 系统管理员: the admin site only, never a case
 
 
@@ -69,6 +71,17 @@ class Permission(StrEnum):
     CREDIT_MARKS = "credit.marks"  # own marks (applicants), all marks (supervisor, head)
     CREDIT_REPAIR = "credit.repair"  # 信用修复
     REPORTS = "reports"  # 减材料统计
+    RATE = "rating.rate"  # rate one's own ended cases (一事一评), 追评 after 整改
+    RATING_TABLET = "rating.tablet"  # 一次一评: invite the person at the desk, the window's 评价器
+    RATING_HANDLE = "rating.handle"  # 差评 of one's department: 回访, 整改
+    RATING_APPEAL = "rating.appeal"  # 申诉 a bad rating as mistaken or malicious
+    RATING_APPEAL_DECIDE = "rating.appeal.decide"
+    REQUESTS = "request.list"  # the workbench's 诉求 pages, each post seeing its own share
+    REQUESTS_OWN = "request.own"  # my 诉求, judge an answer
+    HOTLINE = "request.hotline"  # 热线坐席: a caller's request, the caller's judgement on callback
+    DISPATCH = "request.dispatch"  # 派单, 退回 back to the pool, extensions
+    REQUEST_HANDLE = "request.handle"  # the department's 诉求: 签收, 办理, 答复, 退回, ask an extension
+    REQUEST_SUPERVISE = "request.supervise"  # 督办, every request, overdue 差评整改
     ADMIN_SITE = "admin.site"  # enter the admin at all
     CATALOG_ADMIN = "admin.catalog"  # edit and publish items, bundles, departments, calendar
     AUDIT_READ = "admin.audit"  # audit trail, use log: read and export
@@ -77,7 +90,17 @@ class Permission(StrEnum):
 
 S = Subject
 APPLICANTS = frozenset({S.PERSON, S.LEGAL})
-STAFF = frozenset({S.WINDOW_CLERK, S.OFFICER, S.DEPARTMENT_HEAD, S.CATALOG_ADMIN, S.SUPERVISOR})
+STAFF = frozenset(
+    {
+        S.WINDOW_CLERK,
+        S.OFFICER,
+        S.DEPARTMENT_HEAD,
+        S.CATALOG_ADMIN,
+        S.SUPERVISOR,
+        S.HOTLINE_OPERATOR,
+        S.DISPATCHER,
+    }
+)
 CASE_STAFF = frozenset({S.WINDOW_CLERK, S.OFFICER, S.DEPARTMENT_HEAD, S.SUPERVISOR})
 EVERYONE = frozenset(Subject)
 SIGNED_IN = EVERYONE - {S.ANONYMOUS}
@@ -104,6 +127,19 @@ POLICY: dict[Permission, frozenset[Subject]] = {
     Permission.CREDIT_MARKS: APPLICANTS | {S.DEPARTMENT_HEAD, S.SUPERVISOR},
     Permission.CREDIT_REPAIR: frozenset({S.DEPARTMENT_HEAD, S.SUPERVISOR}),
     Permission.REPORTS: STAFF,
+    Permission.RATE: APPLICANTS,
+    Permission.RATING_TABLET: frozenset({S.WINDOW_CLERK}),
+    Permission.RATING_HANDLE: frozenset({S.OFFICER, S.DEPARTMENT_HEAD}),
+    Permission.RATING_APPEAL: frozenset({S.DEPARTMENT_HEAD}),
+    Permission.RATING_APPEAL_DECIDE: frozenset({S.SUPERVISOR}),
+    Permission.REQUESTS: frozenset(
+        {S.OFFICER, S.DEPARTMENT_HEAD, S.DISPATCHER, S.HOTLINE_OPERATOR, S.SUPERVISOR}
+    ),
+    Permission.REQUESTS_OWN: APPLICANTS,
+    Permission.HOTLINE: frozenset({S.HOTLINE_OPERATOR}),
+    Permission.DISPATCH: frozenset({S.DISPATCHER}),
+    Permission.REQUEST_HANDLE: frozenset({S.OFFICER, S.DEPARTMENT_HEAD}),
+    Permission.REQUEST_SUPERVISE: frozenset({S.SUPERVISOR}),
     Permission.ADMIN_SITE: frozenset({S.CATALOG_ADMIN, S.SUPERVISOR, S.SUPERUSER}),
     Permission.CATALOG_ADMIN: frozenset({S.CATALOG_ADMIN, S.SUPERUSER}),
     Permission.AUDIT_READ: frozenset({S.SUPERVISOR, S.SUPERUSER}),

@@ -13,3 +13,5 @@ class StaffRole(models.TextChoices):
     DEPARTMENT_HEAD = "department_head", "部门负责人"
     CATALOG_ADMIN = "catalog_admin", "事项管理员"
     SUPERVISOR = "supervisor", "效能监察人员"
+    HOTLINE_OPERATOR = "hotline_operator", "热线坐席"  # types a caller's request into the desk
+    DISPATCHER = "dispatcher", "派单员"  # routes requests the classifier was unsure of, approves extensions

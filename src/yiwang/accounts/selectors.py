@@ -3,9 +3,12 @@ persons a natural person may act for."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.db.models import F, QuerySet
 
 from yiwang.accounts.models import EntityMandate, User, UserKind
+from yiwang.accounts.roles import StaffRole
 from yiwang.core.errors import DomainError
 
 REAL_NAME_HOW = "携带身份证到政务服务中心综合窗口核验、在自助终端刷身份证登录，或在“实名认证”页在线核验"
@@ -67,3 +70,14 @@ def accounts_holding(id_number: str) -> list[User]:
             F("real_name_verified_at").desc(nulls_last=True), "date_joined"
         )[:10]
     )
+
+
+def department_staff(department_ids: set[int], *roles: StaffRole) -> dict[StaffRole, dict[int, list[User]]]:
+    """The departments' active staff holding each of `roles` (role → department id → users), one query."""
+    staff: dict[StaffRole, dict[int, list[User]]] = {role: defaultdict(list) for role in roles}
+    users = User.objects.filter(kind=UserKind.STAFF, is_active=True, department_id__in=department_ids)
+    for user in users.order_by("pk"):
+        for role in roles:
+            if user.has_role(role) and user.department_id is not None:
+                staff[role][user.department_id].append(user)
+    return staff

@@ -22,6 +22,8 @@ from yiwang.cases.reports_api import router as reports_router
 from yiwang.catalog.api import router as catalog_router
 from yiwang.core.errors import DomainError
 from yiwang.documents.api import router as documents_router
+from yiwang.feedback.api import router as feedback_router
+from yiwang.feedback.requests_api import router as requests_router
 from yiwang.licences.api import router as licences_router
 from yiwang.notifications.api import router as notifications_router
 from yiwang.sharing.api import router as sharing_router
@@ -164,3 +166,5 @@ api.add_router("/", sharing_router)
 api.add_router("/", pledges_router)
 api.add_router("/", reports_router)
 api.add_router("/", notifications_router)
+api.add_router("/", feedback_router)
+api.add_router("/", requests_router)

@@ -15,8 +15,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from yiwang.accounts.models import User, UserKind
+from yiwang.accounts.models import User
 from yiwang.accounts.roles import StaffRole
+from yiwang.accounts.selectors import department_staff
 from yiwang.calendar.selectors import is_working_day
 from yiwang.cases.models import Case
 from yiwang.cases.states import CLOCK_RUNNING
@@ -34,19 +35,6 @@ class ScanResult:
     messages: int = 0
 
 
-def _staff_by_department(
-    department_ids: set[int], *roles: StaffRole
-) -> dict[StaffRole, dict[int, list[User]]]:
-    """The departments' active staff holding each of `roles`, read in one query."""
-    staff: dict[StaffRole, dict[int, list[User]]] = {role: defaultdict(list) for role in roles}
-    users = User.objects.filter(kind=UserKind.STAFF, is_active=True, department_id__in=department_ids)
-    for user in users.order_by("pk"):
-        for role in roles:
-            if user.has_role(role) and user.department_id is not None:
-                staff[role][user.department_id].append(user)
-    return staff
-
-
 def deadline_scan(*, now: datetime | None = None) -> ScanResult:
     now = now or timezone.now()
     local = timezone.localtime(now)
@@ -59,9 +47,7 @@ def deadline_scan(*, now: datetime | None = None) -> ScanResult:
         .select_related("item_version", "department")
         .order_by("promised_due", "id")
     )
-    staff = _staff_by_department(
-        {c.department_id for c in warned}, StaffRole.OFFICER, StaffRole.DEPARTMENT_HEAD
-    )
+    staff = department_staff({c.department_id for c in warned}, StaffRole.OFFICER, StaffRole.DEPARTMENT_HEAD)
     officers, heads = staff[StaffRole.OFFICER], staff[StaffRole.DEPARTMENT_HEAD]
     written = 0
     red = {c.pk for c in warned if c.promised_due is not None and c.promised_due < today}

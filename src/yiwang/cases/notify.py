@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core import signing
 
 from yiwang.accounts.models import User, UserKind
 from yiwang.cases.models import Application, Case
@@ -19,6 +22,30 @@ KIND_OF_ACTION = {
     Action.EXTEND: MessageKind.CASE_EXTENDED,
     Action.COMPLETE: MessageKind.CASE_COMPLETED,
 }
+
+
+RATE_SALT = "yiwang.rate"
+RATED_KINDS = (MessageKind.CASE_COMPLETED, MessageKind.CASE_REFUSED)  # 好差评: ended cases are rated
+
+
+def rate_token(case_number: str) -> str:
+    """What the rating link carries: the case number, signed, so that the phone or inbox that got the
+    link may rate the case without signing in."""
+    return signing.dumps(case_number, salt=RATE_SALT)
+
+
+def case_number_of_rate_token(token: str) -> str | None:
+    try:
+        value = signing.loads(
+            token, salt=RATE_SALT, max_age=timedelta(days=settings.YIWANG_RATING_WINDOW_DAYS + 31)
+        )
+    except signing.BadSignature:
+        return None
+    return value if isinstance(value, str) else None
+
+
+def rate_link(case_number: str) -> str:
+    return f"/rate/{case_number}/?t={rate_token(case_number)}"
 
 
 def masked_name(name: str) -> str:
@@ -52,6 +79,7 @@ def case_event_notify(case: Case, *, action: str) -> None:
         "number": number,
         "due": _day(case.promised_due),
         "result": result,
+        "rate": f"{settings.SITE_URL.rstrip('/')}{rate_link(case.number)}" if kind in RATED_KINDS else "",
     }
     title, body = _text(kind, params)
     recipients: list[User | None] = list(
@@ -64,7 +92,10 @@ def case_event_notify(case: Case, *, action: str) -> None:
             recipient=recipient,
             title=title,
             body=body,
-            link=f"/me/applications/{application.number}/",
+            # 办结: the result and its rating; 不予受理: the reasons first (the page offers the rating)
+            link=rate_link(case.number)
+            if kind == MessageKind.CASE_COMPLETED
+            else f"/me/applications/{application.number}/",
             subject=number,
             phone=phone if index == 0 else "",  # one SMS per event, however many inboxes
             sms_params=params,

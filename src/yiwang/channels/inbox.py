@@ -15,10 +15,12 @@ MAX_MESSAGE_ID = 2**62
 # The button under a message: where its link leads, in the reader's words.
 LINK_LABELS: dict[str, str] = {
     MessageKind.CASE_ACCEPTED: "查看办件进度",
-    MessageKind.CASE_REFUSED: "查看不予受理理由",
+    MessageKind.CASE_REFUSED: "查看并评价",  # the rating page, which links on to the application
     MessageKind.SUPPLEMENT_REQUESTED: "查看并补正材料",
     MessageKind.CASE_EXTENDED: "查看办件进度",
-    MessageKind.CASE_COMPLETED: "查看办理结果",
+    MessageKind.CASE_COMPLETED: "查看结果并评价",
+    MessageKind.RATING_RECTIFIED: "查看整改结果并追评",
+    MessageKind.REQUEST_ANSWERED: "查看答复并评价",
     MessageKind.DEADLINE_YELLOW: "打开办件",
     MessageKind.DEADLINE_RED: "打开办件",
     MessageKind.DAILY_SUMMARY: "查看部门办件",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yiwang.channels import identity, licence_verify, me, track, views
+from yiwang.channels import feedback_public, identity, licence_verify, me, track, views
 from yiwang.channels.guards import public
 
 app_name = "channels"
@@ -14,6 +14,7 @@ urlpatterns = [
     path("bundles/<slug:code>/", views.bundle_detail, name="bundle_detail"),
     path("track/", track.track_lookup, name="track_lookup"),
     path("track/<str:number>/", track.track, name="track"),
+    path("ratings/", feedback_public.ratings_public, name="ratings_public"),
     path("licences/verify/<str:identifier>/", licence_verify.verify_page, name="licence_verify"),
     path("accounts/login/", public(me.LoginView.as_view()), name="login"),
     path("accounts/logout/", public(me.LogoutView.as_view()), name="logout"),

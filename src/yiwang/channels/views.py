@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 from yiwang.assistant import selectors as catalog_search
 from yiwang.catalog import codes, presenters, selectors
 from yiwang.channels import application_form, reads
+from yiwang.channels.feedback_public import item_ratings
 from yiwang.channels.filters import MAX_PAGE, parse_item_filters
 from yiwang.channels.guards import public
 from yiwang.core.errors import NotFound
@@ -146,6 +147,7 @@ def item_guide(request: HttpRequest, code: str) -> HttpResponse:
         "applies_online": presenters.applies_online(version),
         "steps": steps,
         "bundles": list(reads.bundles_containing(version.item)),
+        "ratings": item_ratings(version.item),
     }
     return render(request, "channels/item_guide.html", context)
 

@@ -25,7 +25,7 @@ SMS_TEMPLATES: dict[str, SmsTemplate] = {
     ),
     MessageKind.CASE_REFUSED: SmsTemplate(
         "YW_CASE_REFUSED",
-        "${name}您好，您申请的${item}（办件编号${number}）不予受理，理由见不予受理通知书，请登录一网通办查看。",
+        "${name}您好，您申请的${item}（办件编号${number}）不予受理，理由见不予受理通知书。欢迎评价：${rate}",
     ),
     MessageKind.SUPPLEMENT_REQUESTED: SmsTemplate(
         "YW_SUPPLEMENT",
@@ -37,7 +37,15 @@ SMS_TEMPLATES: dict[str, SmsTemplate] = {
     ),
     MessageKind.CASE_COMPLETED: SmsTemplate(
         "YW_CASE_COMPLETED",
-        "${name}您好，您申请的${item}（办件编号${number}）已办结，结果：${result}。请登录一网通办查看并评价。",
+        "${name}您好，您申请的${item}（办件编号${number}）已办结，结果：${result}。请对本次服务作出评价：${rate}",
+    ),
+    MessageKind.RATING_RECTIFIED: SmsTemplate(
+        "YW_RATING_RECTIFIED",
+        "${name}您好，您对${item}的评价，${department}已${outcome}：${result}。您可再评价一次：${rate}",
+    ),
+    MessageKind.REQUEST_ANSWERED: SmsTemplate(
+        "YW_REQUEST_ANSWERED",
+        "您好，您反映的诉求（编号${number}）已由${department}答复，请查看答复并评价是否满意：${link}",
     ),
 }
 

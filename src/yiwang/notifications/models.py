@@ -22,6 +22,13 @@ class MessageKind(models.TextChoices):
     DEADLINE_YELLOW = "deadline_yellow", "临期预警"
     DEADLINE_RED = "deadline_red", "超期警告"
     DAILY_SUMMARY = "daily_summary", "每日预警汇总"
+    BAD_RATING = "bad_rating", "差评待整改"
+    RATING_RECTIFIED = "rating_rectified", "差评整改反馈"
+    REQUEST_ASSIGNED = "request_assigned", "诉求待签收"
+    REQUEST_RETURNED = "request_returned", "诉求退回待派单"
+    REQUEST_ANSWERED = "request_answered", "诉求答复"
+    REQUEST_SUPERVISED = "request_supervised", "诉求督办"
+    FEEDBACK_OVERDUE = "feedback_overdue", "差评整改/诉求超期"
 
 
 class Message(models.Model):

@@ -23,6 +23,7 @@ from yiwang.cases.actions.sweep import cases_deem_accepted
 from yiwang.cases.deadline_scan import deadline_scan
 from yiwang.core.masking import mask_text
 from yiwang.documents.services import documents_purge
+from yiwang.feedback.scans import feedback_scan
 from yiwang.ops.models import FailedJob
 
 RETRY = {"retries": 3, "retry_delay": 30, "retry_backoff": 2}  # 30 s, 1 min, 2 min, then FailedJob
@@ -42,6 +43,13 @@ def deadline_warnings() -> int:
     """临期预警 at 09:00 on working days; the later runs of the day (and a worker that was down at nine)
     find everything already written."""
     return deadline_scan().messages
+
+
+@db_periodic_task(crontab(minute="5"), **RETRY)
+def feedback_follow_up() -> int:
+    """Hourly: overdue 差评整改 and 诉求 warn the head (红牌), unjudged answers close, deemed ratings."""
+    result = feedback_scan()
+    return result.warned + result.closed + result.deemed
 
 
 @db_periodic_task(crontab(minute="20"), **RETRY)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yiwang.channels.kiosk import views
+from yiwang.channels.kiosk import feedback, views
 
 app_name = "kiosk"
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path("me/", views.applications, name="applications"),
     path("me/notices/", views.notices, name="notices"),
     path("me/<str:number>/notices/<str:kind>.pdf", views.notice, name="notice"),
+    path("me/rate/<str:number>/", feedback.rate, name="rate"),
+    path("feedback/", feedback.request_new, name="request_new"),
 ]

@@ -51,6 +51,7 @@ from yiwang.channels.kiosk.session import (
     kiosk_session_start,
     kiosk_user,
 )
+from yiwang.channels.rating_form import rating_marks
 from yiwang.core.errors import DomainError, NotFound
 from yiwang.core.masking import mask_id_number
 from yiwang.core.pagination import paginate
@@ -243,6 +244,8 @@ def _application_rows(application_list: list[Application]) -> list[dict[str, Any
     statuses = dict(ApplicationStatus.choices)
     case_statuses = dict(CaseStatus.choices)
     rows = []
+    every_case = [case for application in application_list for case in application.cases.all()]
+    marks = rating_marks(every_case, url=lambda number: reverse("kiosk:rate", args=[number]))
     for application in application_list:
         cases = list(application.cases.all())
         rows.append(
@@ -256,6 +259,7 @@ def _application_rows(application_list: list[Application]) -> list[dict[str, Any
                         "department": case.department.name,
                         "status": case_statuses.get(case.status, case.status),
                         "promised_due": case.promised_due,
+                        "rating": marks.get(case.pk),
                     }
                     for case in cases
                 ],

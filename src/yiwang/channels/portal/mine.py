@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.db.models import Count, Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from yiwang.accounts.models import User
@@ -28,6 +29,7 @@ from yiwang.channels.guards import current_user
 from yiwang.channels.portal.drafts import DraftStore
 from yiwang.channels.portal.guards import applicant_required, channel_of, not_found
 from yiwang.channels.portal.timeline import timeline
+from yiwang.channels.rating_form import RatingMark, rating_marks
 from yiwang.core.errors import DomainError, NotFound, ValidationFailed
 from yiwang.core.pagination import paginate
 
@@ -98,6 +100,7 @@ class CaseView:
     tone: str
     figures: dict[str, Any]
     request: Any  # the open SupplementRequest, if any
+    rating: RatingMark | None = None  # 好差评 of an ended case: its rating, or a way to rate it
 
     @property
     def days_left_text(self) -> str:
@@ -148,6 +151,7 @@ def application(request: HttpRequest, number: str) -> HttpResponse:
     if found is None:
         return not_found(request, "未找到该申办，或它不属于当前登录的账号。")
     cases = _cases(found)
+    marks = rating_marks(cases, url=lambda number: reverse("portal:rate", args=[number]))
     views = [
         CaseView(
             case=case,
@@ -155,6 +159,7 @@ def application(request: HttpRequest, number: str) -> HttpResponse:
             tone=CASE_TONE.get(case.status, "badge-blue"),
             figures=selectors.case_figures(case),
             request=_open_request(case),
+            rating=marks.get(case.pk),
         )
         for case in cases
     ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from yiwang.channels.portal import apply, assistant, inbox, mine, register, supplement
+from yiwang.channels.portal import apply, assistant, inbox, mine, rating, register, requests, supplement
 
 app_name = "portal"
 
@@ -19,4 +19,9 @@ urlpatterns = [
     path("me/messages/read-all/", inbox.read_all, name="messages_read_all"),
     path("me/messages/settings/", inbox.sms_settings, name="message_settings"),
     path("me/messages/<int:message_id>/", inbox.message, name="message"),
+    path("me/requests/", requests.my_requests, name="my_requests"),
+    path("rate/<str:number>/", rating.rate, name="rate"),
+    path("feedback/new/", requests.request_new, name="request_new"),
+    path("feedback/track/", requests.request_track, name="request_track"),
+    path("feedback/requests/<str:number>/", requests.request_detail, name="request_detail"),
 ]

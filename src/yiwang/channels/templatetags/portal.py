@@ -92,3 +92,11 @@ def http_url(value: str) -> str:
     """The URL if it is http(s), else "": a guide links out only to web pages, never to `javascript:`."""
     text = (value or "").strip()
     return text if text.lower().startswith(("https://", "http://")) else ""
+
+
+@register.filter
+def percent(rate: float | None) -> str:
+    """0.9876 → “98.8%”; no figure (nothing counted yet) → “—”."""
+    if rate is None:
+        return "—"
+    return f"{rate * 100:.1f}%"

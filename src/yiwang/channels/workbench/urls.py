@@ -12,6 +12,8 @@ from yiwang.channels.workbench.views import (
     inbox,
     overview,
     pledges,
+    ratings,
+    requests,
 )
 
 app_name = "workbench"
@@ -42,6 +44,14 @@ urlpatterns = [
     path("cases/<str:number>/documents/<str:document_id>/", files.case_document, name="case_document"),
     path("pledge-checks/", pledges.pledge_checks, name="pledge_checks"),
     path("overview/", overview.overview, name="overview"),
+    path("ratings/", ratings.ratings_list, name="ratings"),
+    path("ratings/<int:task_id>/", ratings.rating_task, name="rating_task"),
+    path("feedback-oversight/", ratings.feedback_oversight, name="feedback_oversight"),
+    path("evaluator/", ratings.evaluator, name="evaluator"),
+    path("evaluator/invite/", ratings.evaluator_invite, name="evaluator_invite"),
+    path("requests/", requests.requests_list, name="requests"),
+    path("requests/<str:number>/", requests.request_page, name="request"),
+    path("hotline/", requests.hotline, name="hotline"),
     path("messages/", inbox.inbox, name="messages"),
     path("messages/read-all/", inbox.read_all, name="messages_read_all"),
     path("messages/<int:message_id>/", inbox.message, name="message"),

@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from yiwang.accounts.models import User
 from yiwang.accounts.policy import Permission, allows
+from yiwang.accounts.roles import StaffRole
 from yiwang.audit.services import personal_data_read
 from yiwang.cases import access, presenters
 from yiwang.cases import selectors as case_selectors
@@ -36,6 +38,7 @@ from yiwang.channels.workbench.views.applications import stamp as application_st
 from yiwang.channels.workbench.views.common import channel_of, page_context, page_number, work_area
 from yiwang.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from yiwang.core.pagination import paginate
+from yiwang.feedback import selectors as feedback_selectors
 
 ACTION_LABELS = {
     Action.ACCEPT: "受理",
@@ -134,6 +137,17 @@ def queue(request: StaffRequest) -> HttpResponse:
 # ---- the case page ----------------------------------------------------------------------------------
 
 
+def case_feedback(user: User, case: Case) -> dict[str, Any]:
+    """好差评 and 诉求 about the case, for its department and supervision; the invite button for the
+    window clerk. A 举报's reporter is never named here (the request page decides what it shows)."""
+    sees = user.has_role(StaffRole.SUPERVISOR) or user.department_id == case.department_id
+    return {
+        "rating": feedback_selectors.case_rating(case) if sees else None,
+        "requests": list(feedback_selectors.requests_of_case(case)) if sees else [],
+        "may_invite": allows(user, Permission.RATING_TABLET),
+    }
+
+
 def render_case(
     request: StaffRequest,
     case: Case,
@@ -228,6 +242,7 @@ def render_case(
         before_acceptance=case.status in BEFORE_ACCEPTANCE,
         past_notice_deadline=case.status in BEFORE_ACCEPTANCE and today > case.supplement_deadline,
         readonly=not buttons and not whole_accept,
+        feedback=case_feedback(user, case),
         days_over=-figures["working_days_left"]
         if figures["working_days_left"] is not None and figures["working_days_left"] < 0
         else 0,

@@ -19,6 +19,11 @@ NAV: list[tuple[str, str, str, Permission]] = [
     ("queue", "部门办件", "workbench:queue", Permission.QUEUE),
     ("pledges", "承诺核查", "workbench:pledge_checks", Permission.PLEDGE_CHECKS),
     ("overview", "监察总览", "workbench:overview", Permission.OVERVIEW),
+    ("hotline", "热线受理", "workbench:hotline", Permission.HOTLINE),
+    ("requests", "诉求办理", "workbench:requests", Permission.REQUESTS),
+    ("ratings", "差评整改", "workbench:ratings", Permission.RATING_HANDLE),
+    ("feedback_oversight", "好差评监察", "workbench:feedback_oversight", Permission.REQUEST_SUPERVISE),
+    ("evaluator", "评价器", "workbench:evaluator", Permission.RATING_TABLET),
 ]
 
 
