@@ -196,6 +196,7 @@ def intake_page(
                     "type": created.get_type_display(),
                     "report": created.protected,
                     "anonymous": created.anonymous,
+                    "texted": bool(created.contact_phone) and not created.anonymous,
                     "signed_in": submitter is not None,
                     "due": created.due.isoformat(),
                     "department": created.department.name if created.department else "",

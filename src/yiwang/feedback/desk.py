@@ -108,7 +108,7 @@ def dispatchers_tell(request: ServiceRequest, *, returned: bool = False) -> None
 
 def _for_update(number: str) -> ServiceRequest:
     request = (
-        ServiceRequest.objects.select_for_update()
+        ServiceRequest.objects.select_for_update(of=("self",))
         .select_related("department", "case", "item")
         .filter(number=number)
         .first()

@@ -73,7 +73,7 @@ def _subject(rating: Rating) -> str:
 
 def _task_for_update(actor: User, task_id: int) -> BadRatingTask:
     task = (
-        BadRatingTask.objects.select_for_update()
+        BadRatingTask.objects.select_for_update(of=("self",))
         .select_related("rating__case__application", "rating__case__item_version", "department")
         .filter(pk=task_id)
         .first()
