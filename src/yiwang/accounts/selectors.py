@@ -81,3 +81,10 @@ def department_staff(department_ids: set[int], *roles: StaffRole) -> dict[StaffR
             if user.has_role(role) and user.department_id is not None:
                 staff[role][user.department_id].append(user)
     return staff
+
+
+def department_people(department_id: int, *roles: StaffRole) -> list[User]:
+    """The department's active staff holding any of `roles`, each once (a head is often an officer too)."""
+    staff = department_staff({department_id}, *roles)
+    people = {user.pk: user for role in roles for user in staff[role][department_id]}
+    return list(people.values())

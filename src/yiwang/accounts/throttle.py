@@ -108,12 +108,17 @@ def throttle_fail(key: str, rule: Rule, *, now: datetime | None = None) -> datet
         return until
 
 
+def throttle_check(counted: Sequence[tuple[str, Rule]], *, refusal: str, code: str) -> None:
+    """Throttled (429) saying “<refusal>，请 N 分钟后再试” while any key is past its rule; else nothing."""
+    wait = max(throttle_wait(key, rule) for key, rule in counted)
+    if wait:
+        raise Throttled(f"{refusal}，请 {math.ceil(wait / 60)} 分钟后再试", retry_after=wait, code=code)
+
+
 def throttle_take(key: str, rule: Rule, *, refusal: str, code: str) -> None:
     """Count one try under `key`, each try counting, not only failed ones; once the rule's tries are
     used up, Throttled (429) saying “<refusal>，请 N 分钟后再试” instead."""
-    wait = throttle_wait(key, rule)
-    if wait:
-        raise Throttled(f"{refusal}，请 {math.ceil(wait / 60)} 分钟后再试", retry_after=wait, code=code)
+    throttle_check([(key, rule)], refusal=refusal, code=code)
     throttle_fail(key, rule)
 
 

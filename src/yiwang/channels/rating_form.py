@@ -21,6 +21,7 @@ from django.utils import timezone
 from yiwang.accounts.models import User
 from yiwang.cases.models import Case
 from yiwang.cases.states import CaseStatus
+from yiwang.channels.refusals import field_errors_onto
 from yiwang.core.errors import DomainError, ValidationFailed
 from yiwang.feedback import ratings, rules, selectors
 from yiwang.feedback.models import BAD_LEVELS, GOOD_LEVELS, BadRatingTask, Level, Rating, Scope, TaskStatus
@@ -91,15 +92,8 @@ class RatingForm(forms.Form):
 
     def add_service_errors(self, exc: DomainError) -> None:
         """The services' field errors under the fields they name (indicators under the first one)."""
-        names = {"level": "level", "options": "options", "text": "text"}
         first_indicator = INDICATOR_PREFIX + online_indicators()[0][0]
-        placed = False
-        for name, problems in exc.fields.items():
-            target = names.get(name) or (first_indicator if name == "indicators" else None)
-            for problem in problems:
-                self.add_error(target, problem)
-                placed = True
-        if not placed:
+        if not field_errors_onto(self, exc, rename={"indicators": first_indicator}):
             self.add_error(None, exc.message)
 
 

@@ -20,6 +20,7 @@ from yiwang.accounts.models import User, UserKind
 from yiwang.accounts.throttle import Rule, Throttled, throttle_key, throttle_take
 from yiwang.audit.context import client_ip
 from yiwang.cases.access import visible_cases
+from yiwang.channels.refusals import field_errors_onto
 from yiwang.core.errors import DomainError, ValidationFailed
 from yiwang.feedback import desk, intake
 from yiwang.feedback.models import RequestType, ServiceRequest, Stage
@@ -111,12 +112,7 @@ class RequestForm(forms.Form):
         field.error_messages["invalid_choice"] = "请从列表中选择您的办件"
 
     def add_service_errors(self, exc: DomainError) -> None:
-        placed = False
-        for name, problems in exc.fields.items():
-            for problem in problems:
-                self.add_error(name if name in self.fields else None, problem)
-                placed = True
-        if not placed:
+        if not field_errors_onto(self, exc):
             self.add_error(None, exc.message)
 
 
@@ -278,12 +274,7 @@ class JudgeForm(forms.Form):
     )
 
     def add_service_errors(self, exc: DomainError) -> None:
-        placed = False
-        for name, problems in exc.fields.items():
-            for problem in problems:
-                self.add_error(name if name in self.fields else None, problem)
-                placed = True
-        if not placed:
+        if not field_errors_onto(self, exc):
             self.add_error(None, exc.message)
 
 

@@ -7,7 +7,6 @@ so failed tries are throttled per number and per client address (`tracking_looku
 
 from __future__ import annotations
 
-import math
 from datetime import timedelta
 from typing import Any
 
@@ -17,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from yiwang.accounts.throttle import Rule, Throttled, throttle_fail, throttle_key, throttle_wait
+from yiwang.accounts.throttle import Rule, Throttled, throttle_check, throttle_fail, throttle_key
 from yiwang.audit.context import client_ip
 from yiwang.cases import selectors
 from yiwang.cases.models import Application, ApplicationStatus
@@ -82,13 +81,7 @@ def tracking_lookup(*, number: str, id_suffix: str, client_address: str) -> Appl
         (throttle_key("track:number", number), per_number),
         (throttle_key("track:address", client_address), per_address),
     ]
-    wait = max(throttle_wait(key, rule) for key, rule in counted)
-    if wait:
-        raise Throttled(
-            f"查询失败次数过多，请 {math.ceil(wait / 60)} 分钟后再试",
-            retry_after=wait,
-            code="track_throttled",
-        )
+    throttle_check(counted, refusal="查询失败次数过多", code="track_throttled")
     application = selectors.application_tracking(number, id_suffix)
     if application is None:
         for key, rule in counted:

@@ -385,8 +385,7 @@ def _task(task: Any) -> dict[str, object]:
         "callback_note": task.callback_note,
         "outcome": task.outcome,
         "result": task.result,
-        "overdue": (task.status == "callback" and task.callback_due < today)
-        or (task.status in ("callback", "rectifying") and task.fix_due < today),
+        "overdue": task.callback_late(today) or task.fix_late(today),
     }
 
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from yiwang.accounts.models import User, UserKind
 from yiwang.accounts.roles import StaffRole
-from yiwang.accounts.selectors import department_staff
+from yiwang.accounts.selectors import department_people
 from yiwang.calendar.selectors import add_working_days
 from yiwang.catalog.models import Department, ServiceItem
 from yiwang.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -68,9 +68,8 @@ def dispatch_to(
 
 
 def _tell_department(request: ServiceRequest, department: Department) -> None:
-    staff = department_staff({department.pk}, StaffRole.OFFICER, StaffRole.DEPARTMENT_HEAD)
-    people = staff[StaffRole.OFFICER][department.pk] + staff[StaffRole.DEPARTMENT_HEAD][department.pk]
-    for person in people:
+    occasion = request.events.count()  # a request comes back to a department after 重办
+    for person in department_people(department.pk, StaffRole.OFFICER, StaffRole.DEPARTMENT_HEAD):
         notify(
             kind=MessageKind.REQUEST_ASSIGNED,
             recipient=person,
@@ -79,7 +78,7 @@ def _tell_department(request: ServiceRequest, department: Department) -> None:
             f"{request.due} 前答复。",
             link=f"/workbench/requests/{request.number}/",
             subject=request.number,
-            key=f"request:{request.number}:assigned:{department.pk}:{request.events.count()}:{person.pk}",
+            key=f"request:{request.number}:assigned:{department.pk}:{occasion}:{person.pk}",
         )
 
 
@@ -91,6 +90,7 @@ def _staff_with(role: StaffRole) -> list[User]:
 
 
 def dispatchers_tell(request: ServiceRequest, *, returned: bool = False) -> None:
+    occasion = request.events.count()  # the pool sees a request again when it is returned
     for person in _staff_with(StaffRole.DISPATCHER):
         notify(
             kind=MessageKind.REQUEST_RETURNED if returned else MessageKind.REQUEST_ASSIGNED,
@@ -99,7 +99,7 @@ def dispatchers_tell(request: ServiceRequest, *, returned: bool = False) -> None
             body=f"诉求 {request.number}（{request.get_type_display()}）{'被承办部门退回，' if returned else ''}待派单。",
             link=f"/workbench/requests/{request.number}/",
             subject=request.number,
-            key=f"request:{request.number}:pool:{request.events.count()}:{person.pk}",
+            key=f"request:{request.number}:pool:{occasion}:{person.pk}",
         )
 
 
@@ -354,10 +354,7 @@ def request_conclude(
     with transaction.atomic():
         request = _for_update(number)
         _stage_is(request, Stage.SUPERVISED, doing="督办办结")
-        if (
-            request.answered_at is None
-            or request.events.filter(action="answer", at__gt=_supervised_at(request)).count() == 0
-        ):
+        if request.answered_at is None or request.answered_at <= _supervised_at(request):
             raise Conflict("not_answered", "承办部门尚未对督办作出答复")
         _close(request, now=now, satisfied=None)
         event_add(request, "conclude", actor=actor, note=text, at=now)

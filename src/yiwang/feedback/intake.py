@@ -4,7 +4,6 @@ every 举报) to the dispatcher's pool. Also the 查询码 lookup, under a throt
 
 from __future__ import annotations
 
-import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from yiwang.accounts.models import User, UserKind
-from yiwang.accounts.throttle import Rule, Throttled, throttle_fail, throttle_key, throttle_wait
+from yiwang.accounts.throttle import Rule, throttle_check, throttle_fail, throttle_key
 from yiwang.cases.access import visible_cases
 from yiwang.cases.models import Case
 from yiwang.catalog.models import Department, ServiceItem
@@ -166,14 +165,15 @@ def _route(
             {"department": case.department.code, "item": case.item_version.item.code, "score": 1.0}
         ]
         return case.department, True
+    if item is not None:  # the submitter named the service: its department, no need to guess
+        request.suggested = [{"department": item.department.code, "item": item.code, "score": 1.0}]
+        return item.department, True
     suggestions = routing.router(routing_history, past_stamp=routing_history_stamp()).suggest(
         request.text, k=3
     )
     request.suggested = [
         {"department": s.department, "item": s.item, "score": round(s.score, 3)} for s in suggestions
     ]
-    if item is not None:
-        return item.department, True
     if not suggestions:
         return None, False
     best = suggestions[0]
@@ -225,13 +225,7 @@ def request_track(*, code: str, client_address: str) -> ServiceRequest | None:
         window=timedelta(minutes=settings.YIWANG_TRACK_WINDOW_MINUTES),
     )
     key = throttle_key("feedback:track", client_address)
-    wait = throttle_wait(key, rule)
-    if wait:
-        raise Throttled(
-            f"查询失败次数过多，请 {math.ceil(wait / 60)} 分钟后再试",
-            retry_after=wait,
-            code="track_throttled",
-        )
+    throttle_check([(key, rule)], refusal="查询失败次数过多", code="track_throttled")
     cleaned = code.replace("-", "").replace(" ", "").strip().upper() if isinstance(code, str) else ""
     request = None
     if len(cleaned) == 10 and all(c in TRACKING_ALPHABET for c in cleaned):

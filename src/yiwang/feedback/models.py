@@ -6,6 +6,7 @@ Figures (好评率, 差评整改率, 按期办结率) are computed from these ro
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -180,6 +181,13 @@ class BadRatingTask(models.Model):
     def __str__(self) -> str:
         return f"差评整改 #{self.pk}"
 
+    def callback_late(self, today: date) -> bool:
+        """回访 not recorded by its limit (the same rule as selectors.overdue_tasks, in Python)."""
+        return self.status == TaskStatus.CALLBACK and self.callback_due < today
+
+    def fix_late(self, today: date) -> bool:
+        return self.status in (TaskStatus.CALLBACK, TaskStatus.RECTIFYING) and self.fix_due < today
+
 
 class AppealReason(models.TextChoices):
     MISTAKEN = "mistaken", "误评"
@@ -350,6 +358,10 @@ class ServiceRequest(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def past_due(self, today: date) -> bool:
+        """Open (not answered, not closed) after its due date."""
+        return self.stage in OPEN_STAGES and self.due < today
 
     @property
     def protected(self) -> bool:

@@ -29,6 +29,7 @@ from yiwang.feedback.options import indicators as indicator_table
 from yiwang.feedback.options import options
 
 TEXT_MAX = 500
+ALREADY_RATED = "该办件已评价过，每件办件只能评价一次（整改后可追评一次）"
 INVITATION_MINUTES = 15  # an invitation the person at the desk did not answer lapses
 
 
@@ -106,9 +107,7 @@ def _store(rating: Rating) -> Rating:
             with transaction.atomic():
                 rating.save()
         except IntegrityError:
-            raise Conflict(
-                "already_rated", "该办件已评价过，每件办件只能评价一次（整改后可追评一次）"
-            ) from None
+            raise Conflict("already_rated", ALREADY_RATED) from None
         if rating.level in BAD_LEVELS:
             rectification.task_open(rating)
     return rating
@@ -126,7 +125,7 @@ def case_rating_open(case: Case, *, now: datetime | None = None) -> None:
             f"评价期已于 {closes:%Y年%m月%d日} 结束（办结后 {settings.YIWANG_RATING_WINDOW_DAYS} 天内可评价）",
         )
     if Rating.objects.filter(case=case, scope=Scope.MATTER, previous__isnull=True).exists():
-        raise Conflict("already_rated", "该办件已评价过，每件办件只能评价一次（整改后可追评一次）")
+        raise Conflict("already_rated", ALREADY_RATED)
 
 
 def rating_submit(
@@ -145,13 +144,12 @@ def rating_submit(
     link sent to the applicant's phone or inbox, which stands for them without a sign-in."""
     now = now or timezone.now()
     application = case.application
-    if not via_link and (rater is None or not is_own_application(rater, application)):
+    own = rater is not None and is_own_application(rater, application)
+    if not via_link and not own:
         raise Forbidden("not_applicant", "只有申请人本人可以评价该办件")
     level, codes, values, text = _validate(level, list(chosen), marks or {}, text, onsite=False)
     case_rating_open(case, now=now)
-    person = (
-        rater if rater is not None and is_own_application(rater, application) else application.applicant_user
-    )
+    person = rater if own else application.applicant_user
     return _store(
         Rating(
             scope=Scope.MATTER,

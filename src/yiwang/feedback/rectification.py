@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from yiwang.accounts.models import User
 from yiwang.accounts.roles import StaffRole
-from yiwang.accounts.selectors import department_staff
+from yiwang.accounts.selectors import department_people
 from yiwang.audit import services as audit
 from yiwang.audit.models import AuditAction
 from yiwang.cases.notify import masked_name, rate_link
@@ -43,15 +43,9 @@ def task_open(rating: Rating) -> BadRatingTask:
         callback_due=rules.due_after(start, rating.region_code, "callback"),
         fix_due=rules.due_after(start, rating.region_code, "fix"),
     )
-    staff = department_staff({rating.department_id}, StaffRole.OFFICER, StaffRole.DEPARTMENT_HEAD)
     what = _subject(rating)
     reasons = "、".join(option_labels(rating.options)) or rating.text[:60]
-    people = {
-        p.pk: p
-        for role in (StaffRole.OFFICER, StaffRole.DEPARTMENT_HEAD)
-        for p in staff[role][rating.department_id]
-    }
-    for person in people.values():  # a head is often an officer too: one message each
+    for person in department_people(rating.department_id, StaffRole.OFFICER, StaffRole.DEPARTMENT_HEAD):
         notify(
             kind=MessageKind.BAD_RATING,
             recipient=person,

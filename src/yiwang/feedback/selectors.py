@@ -16,6 +16,7 @@ from yiwang.feedback import rules
 from yiwang.feedback.models import (
     BAD_LEVELS,
     GOOD_LEVELS,
+    OPEN_STAGES,
     BadRatingTask,
     Rating,
     RatingAppeal,
@@ -256,9 +257,7 @@ def requests_overdue(*, today: date | None = None) -> QuerySet[ServiceRequest]:
     """Open requests past their due date, or not signed by their sign date."""
     today = today or rules.today()
     return (
-        ServiceRequest.objects.filter(
-            stage__in=(Stage.RECEIVED, Stage.DISPATCHED, Stage.HANDLING, Stage.SUPERVISED)
-        )
+        ServiceRequest.objects.filter(stage__in=OPEN_STAGES)
         .filter(Q(due__lt=today) | Q(stage=Stage.DISPATCHED, sign_due__lt=today))
         .select_related("department")
         .order_by("due")

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from yiwang.accounts.models import User, UserKind
 from yiwang.accounts.services import applicant_register
 from yiwang.channels.guards import public
+from yiwang.channels.refusals import field_errors_onto
 from yiwang.core.errors import ValidationFailed
 from yiwang.core.identifiers import IdentifierError, normalize_id_number, normalize_mobile, normalize_uscc
 
@@ -142,9 +143,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 password=data["password1"],
             )
         except ValidationFailed as exc:
-            for name, messages_ in exc.fields.items():
-                for message in messages_:
-                    form.add_error(name if name in form.fields else None, message)
+            field_errors_onto(form, exc)
         else:
             login(request, registered.user, backend="yiwang.accounts.backends.IdentifierBackend")
             if registered.verified:

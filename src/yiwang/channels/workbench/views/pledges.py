@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from yiwang.accounts.policy import Permission
 from yiwang.cases.models import PledgeCheckStatus
 from yiwang.cases.pledges import may_conclude, pledge_check_conclude, pledge_checks_for
+from yiwang.channels.refusals import field_errors_onto
 from yiwang.channels.workbench import present
 from yiwang.channels.workbench.forms import PledgeCheckForm
 from yiwang.channels.workbench.guards import StaffRequest, forbidden, staff_only
@@ -53,9 +54,7 @@ def pledge_checks(request: StaffRequest) -> HttpResponse:
                     note=form.cleaned_data["note"],
                 )
             except ValidationFailed as exc:
-                for key, texts in exc.fields.items():
-                    for text in texts:
-                        form.add_error(key if key in form.fields else None, text)
+                field_errors_onto(form, exc)
             except DomainError as exc:
                 general.append(exc.message)
             else:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from yiwang.accounts.policy import Permission, allows
 from yiwang.cases import selectors as case_selectors
+from yiwang.channels.refusals import field_errors_onto
 from yiwang.channels.workbench.feedback_forms import (
     AppealDecisionForm,
     AppealForm,
@@ -37,10 +38,7 @@ def run_form(form: forms.Form, act: Callable[[dict[str, Any]], Any], general: li
     try:
         return act(form.cleaned_data), 200
     except DomainError as exc:
-        for key, texts in exc.fields.items():
-            for text in texts:
-                form.add_error(key if key in form.fields else None, text)
-        if not exc.fields:
+        if not field_errors_onto(form, exc):
             general.append(exc.message)
         return None, exc.status
 
@@ -53,8 +51,8 @@ def _task_row(task: BadRatingTask) -> dict[str, Any]:
         "rating": rating,
         "what": rating.subject,
         "reasons": option_labels(rating.options),
-        "callback_late": task.status == "callback" and task.callback_due < today,
-        "fix_late": task.status in ("callback", "rectifying") and task.fix_due < today,
+        "callback_late": task.callback_late(today),
+        "fix_late": task.fix_late(today),
     }
 
 

@@ -92,7 +92,7 @@ def requests_list(request: StaffRequest) -> HttpResponse:
         {
             "r": r,
             "tone": STAGE_TONES.get(r.stage, "info"),
-            "late": r.stage not in (Stage.CLOSED, Stage.ANSWERED) and r.due < today,
+            "late": r.past_due(today),
         }
         for r in page.rows
     ]
@@ -199,7 +199,7 @@ def request_page(request: StaffRequest, number: str) -> HttpResponse:
         "requests",
         r=found,
         tone=STAGE_TONES.get(found.stage, "info"),
-        late=found.stage not in (Stage.CLOSED, Stage.ANSWERED) and found.due < rules.today(),
+        late=found.past_due(rules.today()),
         events=list(found.events.select_related("department", "actor")),
         forms=forms_shown,
         shows_submitter=shows_submitter,
